@@ -1,0 +1,72 @@
+"""configs/prometheus.yml: globals, rule files, Alertmanager, one scrape job per service/exporter.
+
+Recording rules live in their own rule file (the seed put them inside
+prometheus.yml, which `promtool check config` rejects).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from erpgo_monctl.model import Model, rule_file_names, secret_path
+from erpgo_monctl.render import Files
+from erpgo_monctl.yamlout import dump_yaml
+
+
+def _scrape_config(model: Model, index: int) -> dict[str, Any]:
+    job = model.scrape_jobs[index]
+    config: dict[str, Any] = {"job_name": job.name}
+    if job.scrape_interval:
+        config["scrape_interval"] = job.scrape_interval
+    if job.scrape_timeout:
+        config["scrape_timeout"] = job.scrape_timeout
+    config["metrics_path"] = job.metrics_path
+    if job.scheme != "http":
+        config["scheme"] = job.scheme
+    static: dict[str, Any] = {"targets": list(job.targets)}
+    if job.labels:
+        static["labels"] = dict(sorted(job.labels.items()))
+    config["static_configs"] = [static]
+    return config
+
+
+def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None = None) -> dict[str, Any]:
+    """The prometheus.yml document as plain data."""
+    settings = model.spec.prometheus
+    global_: dict[str, Any] = {
+        "scrape_interval": settings.scrape_interval,
+        "scrape_timeout": settings.scrape_timeout,
+        "evaluation_interval": settings.evaluation_interval,
+    }
+    if settings.external_labels:
+        global_["external_labels"] = dict(settings.external_labels)
+    port = 9093
+    targets = alertmanager_targets or [f"alertmanager:{port}"]
+    config: dict[str, Any] = {
+        "global": global_,
+        "rule_files": rule_file_names(model),
+        "alerting": {"alertmanagers": [{"static_configs": [{"targets": targets}]}]},
+        "scrape_configs": [_scrape_config(model, i) for i in range(len(model.scrape_jobs))],
+    }
+    if settings.remote_write:
+        config["remote_write"] = [_remote_write(r) for r in settings.remote_write]
+    return config
+
+
+def _remote_write(remote: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"url": remote.url}
+    if remote.name:
+        entry["name"] = remote.name
+    if remote.basic_auth:
+        entry["basic_auth"] = {"username": remote.basic_auth.username,
+                               "password_file": secret_path(remote.basic_auth.password_file)}
+    if remote.bearer_token_file:
+        entry["authorization"] = {"credentials_file": secret_path(remote.bearer_token_file)}
+    return entry
+
+
+def render(model: Model) -> Files:
+    """Render configs/prometheus.yml."""
+    text = dump_yaml(build_prometheus_config(model), model.header)
+    return {PurePosixPath("configs/prometheus.yml"): text.encode()}

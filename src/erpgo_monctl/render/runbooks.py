@@ -1,0 +1,53 @@
+"""runbooks/<Alert>.md: what fired, how fast to respond, and the on-call procedure to follow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from erpgo_monctl.model import Model
+from erpgo_monctl.render import Files
+from erpgo_monctl.spec.operations import IncidentLevel
+from erpgo_monctl.spec.rules import AlertRule
+
+
+@dataclass(frozen=True)
+class Variant:
+    rule: AlertRule
+    group: str
+    level: IncidentLevel | None
+    labels: list[tuple[str, str]]
+
+
+def load_template(name: str) -> Any:
+    """A jinja2 template shipped in the erpgo_monctl.templates package."""
+    from importlib.resources import files
+
+    import jinja2
+
+    text = files("erpgo_monctl.templates").joinpath(name).read_text(encoding="utf-8")
+    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             trim_blocks=True, lstrip_blocks=True)
+    return env.from_string(text)
+
+
+def render(model: Model) -> Files:
+    """One runbook per alert name; tiered alerts (same name, several severities) share one page."""
+    levels = {level.name: level for level in model.spec.incidents.levels}
+    by_name: dict[str, list[Variant]] = {}
+    for group, rule in model.alert_rules():
+        policy = model.severities.get(rule.severity)
+        level = levels.get(policy.level) if policy else None
+        labels = [("severity", rule.severity), *sorted(rule.labels.items())]
+        by_name.setdefault(rule.alert, []).append(Variant(rule, group.name, level, labels))
+    template = load_template("runbook.md.j2")
+    files: Files = {}
+    for name, variants in sorted(by_name.items()):
+        procedure_name = next((p for v in variants if (p := model.procedure_for(v.rule))), None)
+        procedure = model.spec.incidents.procedures.get(procedure_name) if procedure_name else None
+        text = template.render(header=model.header.replace("\n", " — "), name=name, variants=variants,
+                               procedure=procedure, procedure_name=procedure_name,
+                               workflow=model.spec.incidents.workflow)
+        files[PurePosixPath(f"runbooks/{name}.md")] = text.encode()
+    return files

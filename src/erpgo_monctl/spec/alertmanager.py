@@ -1,0 +1,124 @@
+"""Spec models for Alertmanager: globals, the route tree, receivers, inhibit rules."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from erpgo_monctl.spec.types import Duration, HostPort, LabelName, SecretFile, Strict
+
+MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
+
+
+def _check_matcher(value: str) -> str:
+    if not MATCHER_RE.fullmatch(value):
+        raise ValueError(f'{value!r} is not a matcher: write label, operator and a quoted value, '
+                         'e.g. severity="critical" or service=~"api|web"')
+    return value
+
+
+Matcher = Annotated[str, AfterValidator(_check_matcher)]
+
+
+def parse_matcher(text: str) -> tuple[str, str, str]:
+    """(label, op, value) of a validated matcher string."""
+    found = MATCHER_RE.fullmatch(text)
+    assert found is not None, text
+    label, op, raw = found.groups()
+    return label, op, raw.encode().decode("unicode_escape") if "\\" in raw else raw
+
+
+class SMTP(Strict):
+    smarthost: HostPort
+    from_: str = Field(alias="from")
+    auth_username: str | None = None
+    auth_password_file: SecretFile | None = None
+    require_tls: bool = True
+    hello: str | None = None
+
+
+class Timing(Strict):
+    group_by: list[LabelName] | None = None
+    group_wait: Duration | None = None
+    group_interval: Duration | None = None
+    repeat_interval: Duration | None = None
+
+
+class Route(Timing):
+    """A route of the tree; `matchers` use the modern `label="value"` syntax."""
+
+    receiver: str | None = None
+    matchers: list[Matcher] = Field(default_factory=list)
+    continue_: bool = Field(default=False, alias="continue")
+    routes: list[Route] = Field(default_factory=list)
+    description: str = ""
+
+
+class RootRoute(Timing):
+    receiver: str
+    routes: list[Route] = Field(default_factory=list)
+
+
+class EmailConfig(Strict):
+    to: str
+    subject: str | None = None
+    text: str | None = Field(default=None, description="plain-text body (Go template)")
+    html: str | None = None
+    send_resolved: bool | None = None
+
+
+class SlackConfig(Strict):
+    api_url_file: SecretFile | None = Field(
+        default=None, description="file holding the Slack webhook URL; default: alertmanager.slack_api_url_file")
+    channel: str
+    title: str | None = None
+    text: str | None = None
+    send_resolved: bool | None = None
+
+
+class WebhookConfig(Strict):
+    url: str = Field(pattern=r"^https?://[^\s@]+$")
+    credentials_file: SecretFile | None = Field(default=None, description="bearer token file")
+    send_resolved: bool | None = None
+    max_alerts: int | None = Field(default=None, ge=0)
+
+
+class PagerDutyConfig(Strict):
+    routing_key_file: SecretFile
+    severity: str | None = None
+    description: str | None = None
+    send_resolved: bool | None = None
+
+
+class Receiver(Strict):
+    name: str = Field(min_length=1)
+    email: list[EmailConfig] = Field(default_factory=list)
+    slack: list[SlackConfig] = Field(default_factory=list)
+    webhook: list[WebhookConfig] = Field(default_factory=list)
+    pagerduty: list[PagerDutyConfig] = Field(default_factory=list)
+    description: str = ""
+
+
+class InhibitRule(Strict):
+    source_matchers: list[Matcher] = Field(min_length=1)
+    target_matchers: list[Matcher] = Field(min_length=1)
+    equal: list[LabelName] = Field(default_factory=list)
+    description: str = ""
+
+
+class Alertmanager(Strict):
+    resolve_timeout: Duration | None = None
+    smtp: SMTP | None = None
+    slack_api_url_file: SecretFile | None = None
+    route: RootRoute
+    receivers: list[Receiver] = Field(min_length=1)
+    inhibit_rules: list[InhibitRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _globals_for_receivers(self) -> Alertmanager:
+        uses_email = any(r.email for r in self.receivers)
+        if uses_email and self.smtp is None:
+            raise ValueError("receivers send email but no `smtp:` block says how: add smtp: {smarthost, from, ...}")
+        return self

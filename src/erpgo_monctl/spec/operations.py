@@ -1,0 +1,93 @@
+"""Spec models for people and packaging: incidents, the compose stack, lint settings."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from erpgo_monctl.spec.types import Duration, Port, SecretFile, Strict
+
+IMAGE_RE = re.compile(r"(?P<name>[a-z0-9][a-z0-9._/-]*[a-z0-9])(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+                      r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?")
+
+
+def _check_image(value: str) -> str:
+    found = IMAGE_RE.fullmatch(value)
+    if not found:
+        raise ValueError(f"{value!r} is not an image reference (e.g. prom/prometheus:v3.5.0)")
+    if not found["digest"] and (not found["tag"] or found["tag"] == "latest"):
+        raise ValueError(f"image {value!r} is not pinned: name a release tag, e.g. {found['name']}:v1.2.3 "
+                         "(never :latest)")
+    return value
+
+
+Image = Annotated[str, AfterValidator(_check_image)]
+
+
+class IncidentLevel(Strict):
+    name: str
+    description: str
+    response_time: Duration
+    example: str = ""
+
+
+class SeverityPolicy(Strict):
+    """What an alert `severity` label value means for the people paged."""
+
+    level: str = Field(description="name of an incident level")
+    procedure: str | None = Field(default=None, description="default on-call procedure for runbooks")
+    description: str = ""
+
+
+class Procedure(Strict):
+    title: str | None = None
+    steps: list[str] = Field(min_length=1)
+
+
+class WorkflowStage(Strict):
+    name: str
+    steps: list[str] = Field(min_length=1)
+
+
+class Incidents(Strict):
+    runbook_base_url: str | None = Field(default=None, pattern=r"^https?://")
+    levels: list[IncidentLevel] = Field(default_factory=list)
+    severities: dict[str, SeverityPolicy] = Field(default_factory=dict)
+    workflow: list[WorkflowStage] = Field(default_factory=list)
+    procedures: dict[str, Procedure] = Field(default_factory=dict)
+
+
+class Component(Strict):
+    image: Image
+    port: Port | None = Field(default=None, description="host port published for the service")
+
+
+class Grafana(Component):
+    admin_user: str = "admin"
+    admin_password_file: SecretFile = "grafana_admin_password"
+    allow_sign_up: bool = False
+
+
+class Stack(Strict):
+    """The docker compose stack: every image pinned, secrets mounted from `secrets_dir`."""
+
+    network: str = Field(default="monitoring", pattern=r"^[a-z][a-z0-9_-]*$")
+    secrets_dir: str = Field(default="../secrets",
+                             description="host directory of secret files, relative to the output directory")
+    container_prefix: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
+    prometheus: Component
+    alertmanager: Component
+    grafana: Grafana
+    loki: Component | None = None
+    promtail: Component | None = None
+    alloy: Component | None = None
+    jaeger: Component | None = None
+    node_exporter: Component | None = None
+    cadvisor: Component | None = None
+
+
+class Lint(Strict):
+    disable: list[str] = Field(default_factory=list)
+    severity: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)

@@ -1,0 +1,144 @@
+"""Loaded YAML -> validated Spec, with pydantic errors turned into located diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from erpgo_monctl.errors import Diagnostic, MonctlError, format_path
+from erpgo_monctl.spec.load import Loaded, PathKey
+from erpgo_monctl.spec.v1 import Spec
+
+# plain-text secret keys -> the *_file field to write instead
+SECRET_KEYS = {
+    "password": "password_file",
+    "auth_password": "auth_password_file",
+    "smtp_auth_password": "smtp: {auth_password_file}",
+    "admin_password": "admin_password_file",
+    "api_url": "api_url_file",
+    "slack_api_url": "slack_api_url_file",
+    "webhook_url": "api_url_file (Slack) or url + credentials_file (webhook)",
+    "routing_key": "routing_key_file",
+    "service_key": "routing_key_file",
+    "token": "credentials_file",
+    "bearer_token": "bearer_token_file",
+    "api_key": "an *_file field naming a file in the secrets directory",
+    "secret": "an *_file field naming a file in the secrets directory",
+}
+
+_TYPE_NAMES = {
+    "string_type": "a string", "int_type": "an integer", "float_type": "a number", "bool_type": "true or false",
+    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping", "int_parsing": "an integer",
+    "float_parsing": "a number", "bool_parsing": "true or false", "model_attributes_type": "a mapping",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    kind = {int: "integer", float: "number", str: "string"}.get(type(value), type(value).__name__)
+    shown = repr(value) if len(repr(value)) < 60 else repr(value)[:57] + "..."
+    return f"{kind} {shown}"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The model classes an annotation can hold (through Optional, list, dict, Annotated)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (list, dict, typing.Union, types.UnionType):
+        found: list[Any] = []
+        for arg in typing.get_args(annotation):
+            found.extend(_unwrap(arg))
+        return found
+    return [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
+
+
+def model_at(loc: PathKey, root: type[BaseModel] = Spec) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc`, for did-you-mean suggestions."""
+    current: type[BaseModel] | None = root
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
+        if field is None:
+            # dict keys (e.g. incidents.severities.<name>) keep the current value type
+            continue
+        candidates = _unwrap(field.annotation)
+        current = candidates[0] if candidates else None
+    return current
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return sorted(f.alias or n for n, f in model.model_fields.items())
+
+
+def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
+    loc: PathKey = tuple(p for p in error["loc"] if isinstance(p, int | str))
+    kind = error["type"]
+    src = loaded.source
+    path = format_path(loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        line, col = src.locate(loc, key=True)
+        if key in SECRET_KEYS:
+            return Diagnostic(src.file, line, col, path, "E110", "error",
+                              f"plain-text secret: `{key}` is not allowed; write {SECRET_KEYS[key]} naming a file "
+                              "in the secrets directory instead")
+        parent = model_at(loc[:-1])
+        known = field_names(parent) if parent else []
+        guess = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else (f"; known keys: {', '.join(known)}" if known else "")
+        return Diagnostic(src.file, line, col, path, "E101", "error", f"unknown key {key!r}{hint}")
+    if kind == "missing":
+        line, col = src.locate(loc[:-1])
+        return Diagnostic(src.file, line, col, path, "E102", "error",
+                          f"missing required key {str(loc[-1])!r}")
+    line, col = src.locate(loc)
+    value = error.get("input")
+    if kind in _TYPE_NAMES:
+        return Diagnostic(src.file, line, col, path, "E103", "error",
+                          f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}")
+    message = str(error["msg"])
+    if kind == "value_error":
+        message = message.removeprefix("Value error, ")
+        return Diagnostic(src.file, line, col, path, "E105", "error", message)
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return Diagnostic(src.file, line, col, path, "E104", "error",
+                          f"{_describe(value)} is not allowed; expected {expected}")
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        return Diagnostic(src.file, line, col, path, "E104", "error",
+                          f"{_describe(value)} does not match the required form {pattern}")
+    return Diagnostic(src.file, line, col, path, "E104", "error", f"{message} (got {_describe(value)})")
+
+
+def parse_spec(loaded: Loaded) -> Spec:
+    """Validate loaded data against the v1 models; raise every problem at once, located."""
+    src = loaded.source
+    if not isinstance(loaded.data, dict):
+        raise MonctlError([Diagnostic(src.file, 1, 1, "", "E103", "error",
+                                      f"a spec is a mapping with `version: 1` at the top, got {_describe(loaded.data)}")])
+    if loaded.data.get("version") not in (1, None):
+        line, col = src.locate(("version",))
+        raise MonctlError([Diagnostic(src.file, line, col, "version", "E100", "error",
+                                      f"unsupported spec version {loaded.data.get('version')!r}: this monctl reads "
+                                      "version 1")])
+    try:
+        return Spec.model_validate(loaded.data)
+    except ValidationError as exc:
+        diagnostics = {_error_to_diagnostic(e, loaded) for e in exc.errors(include_url=False)}
+        raise MonctlError(sorted(diagnostics)) from None

@@ -1,0 +1,169 @@
+"""Spec models for what Prometheus scrapes and evaluates: jobs, metrics, rules, alerts, SLOs."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict
+
+METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
+
+
+class Service(Strict):
+    """An application scrape job: `name` becomes the Prometheus job label."""
+
+    name: Slug
+    targets: list[HostPort] = Field(min_length=1)
+    metrics_path: str = "/metrics"
+    scheme: Literal["http", "https"] = "http"
+    scrape_interval: Duration | None = None
+    scrape_timeout: Duration | None = None
+    labels: LabelMap = Field(default_factory=dict)
+    description: str = ""
+
+
+ExporterKind = Literal["node", "postgres", "redis", "docker", "cadvisor", "blackbox", "mysql", "process", "custom"]
+
+
+class Exporter(Strict):
+    """An infrastructure exporter scraped by Prometheus."""
+
+    name: Slug
+    kind: ExporterKind
+    targets: list[HostPort] = Field(min_length=1)
+    metrics_path: str = "/metrics"
+    scrape_interval: Duration | None = None
+    scrape_timeout: Duration | None = None
+    labels: LabelMap = Field(default_factory=dict)
+    metric_prefixes: list[str] = Field(
+        default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)")
+
+
+class Metric(Strict):
+    """One metric an application exposes: the catalog lint and cross-checks read."""
+
+    name: str
+    type: Literal["counter", "gauge", "histogram", "summary"]
+    help: str = Field(min_length=1)
+    labels: list[LabelName] = Field(default_factory=list)
+    unit: str | None = None
+    buckets: list[float] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _metric_name(cls, value: str) -> str:
+        if not METRIC_NAME_RE.fullmatch(value):
+            raise ValueError(f"{value!r} is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)")
+        return value
+
+    @model_validator(mode="after")
+    def _buckets_only_for_histograms(self) -> Metric:
+        if self.buckets is not None:
+            if self.type != "histogram":
+                raise ValueError("buckets: only histograms have buckets; remove it or set type: histogram")
+            if sorted(self.buckets) != self.buckets or len(set(self.buckets)) != len(self.buckets):
+                raise ValueError("buckets: list the upper bounds in strictly increasing order")
+        return self
+
+
+class RecordingRule(Strict):
+    record: str
+    expr: str = Field(min_length=1)
+    labels: LabelMap = Field(default_factory=dict)
+
+    @field_validator("record")
+    @classmethod
+    def _record_name(cls, value: str) -> str:
+        if not METRIC_NAME_RE.fullmatch(value):
+            raise ValueError(f"{value!r} is not a valid metric name for a recording rule (e.g. job:http_requests:rate5m)")
+        return value
+
+
+class RecordingGroup(Strict):
+    name: str = Field(min_length=1)
+    interval: Duration | None = None
+    rules: list[RecordingRule] = Field(min_length=1)
+
+
+class AlertRule(Strict):
+    """An alerting rule; severity, summary and description are first-class, not free labels."""
+
+    alert: str = Field(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+    expr: str = Field(min_length=1)
+    for_: Duration | None = Field(default=None, alias="for")
+    severity: str
+    summary: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    labels: LabelMap = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    runbook_url: str | None = None
+    procedure: str | None = Field(default=None, description="on-call procedure (incidents.procedures) for the runbook")
+
+    @field_validator("labels")
+    @classmethod
+    def _no_severity_label(cls, value: dict[str, str]) -> dict[str, str]:
+        if "severity" in value:
+            raise ValueError("severity is its own field: write `severity: ...` next to `alert:`, not under labels")
+        return value
+
+    @field_validator("annotations")
+    @classmethod
+    def _no_reserved_annotations(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in ("summary", "description", "runbook_url"):
+            if key in value:
+                raise ValueError(f"{key} is its own field of the alert: move it out of annotations")
+        return value
+
+
+class AlertGroup(Strict):
+    name: str = Field(min_length=1)
+    interval: Duration | None = None
+    rules: list[AlertRule] = Field(min_length=1)
+
+
+class EventsSLI(Strict):
+    errors: str = Field(min_length=1, description="PromQL for bad events over {{window}}")
+    total: str = Field(min_length=1, description="PromQL for all events over {{window}}")
+
+
+class LatencySLI(Strict):
+    metric: str = Field(description="histogram base name, without _bucket")
+    threshold: float = Field(gt=0, description="seconds; requests slower than this are bad events")
+    selector: str = Field(default="", description='label matchers, e.g. job="erpgo-api"')
+
+
+class SLI(Strict):
+    events: EventsSLI | None = None
+    latency: LatencySLI | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> SLI:
+        if (self.events is None) == (self.latency is None):
+            raise ValueError("give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`")
+        return self
+
+
+class SLOAlert(Strict):
+    name: str | None = Field(default=None, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+    severity: str | None = None
+    labels: LabelMap = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
+    disable: bool = False
+
+
+class SLOAlerting(Strict):
+    page: SLOAlert = Field(default_factory=SLOAlert)
+    ticket: SLOAlert = Field(default_factory=SLOAlert)
+
+
+class SLO(Strict):
+    name: Slug
+    service: str
+    objective: float = Field(gt=0, lt=100, description="percent of good events, e.g. 99.9")
+    window: Duration = "30d"
+    description: str = ""
+    sli: SLI
+    alerting: SLOAlerting = Field(default_factory=SLOAlerting)

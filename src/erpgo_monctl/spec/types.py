@@ -1,0 +1,80 @@
+"""Shared field types of the spec: durations, slugs, label maps, secret-file references."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+DURATION_RE = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+_PART_RE = re.compile(r"([0-9]+)(ms|[smhdwy])")
+LABEL_NAME_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
+SLUG_RE = re.compile(r"[a-z][a-z0-9-]*")
+
+
+class Strict(BaseModel):
+    """Base of every spec model: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+def duration_seconds(text: str) -> float:
+    """Seconds in a Prometheus duration such as `1h30m`."""
+    return sum(int(n) * _UNIT_SECONDS[u] for n, u in _PART_RE.findall(text))
+
+
+def _check_duration(value: str) -> str:
+    if not DURATION_RE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a duration (e.g. 30s, 5m, 1h30m, 30d)")
+    return value
+
+
+def _check_label_name(value: str) -> str:
+    if not LABEL_NAME_RE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)")
+    return value
+
+
+def _check_label_map(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        _check_label_name(key)
+        if key.startswith("__"):
+            raise ValueError(f"label {key!r}: names starting with __ are reserved for Prometheus")
+    return value
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_RE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a slug: use lower case letters, digits and '-' (e.g. erpgo-api)")
+    return value
+
+
+def _check_hostport(value: str) -> str:
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r} is not host:port (e.g. api:8080)")
+    return value
+
+
+def _check_secret_file(value: str) -> str:
+    if not value or "/" in value.strip("/") and value.startswith(".."):
+        raise ValueError(f"{value!r}: give the secret's file name inside the secrets directory")
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", value):
+        raise ValueError(f"{value!r}: a secret file name may hold letters, digits, '.', '_' and '-' only "
+                         "(it is mounted as /run/secrets/<name>)")
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_check_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})]
+LabelName = Annotated[str, AfterValidator(_check_label_name)]
+LabelMap = Annotated[dict[str, str], AfterValidator(_check_label_map)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
+HostPort = Annotated[str, AfterValidator(_check_hostport)]
+SecretFile = Annotated[
+    str,
+    AfterValidator(_check_secret_file),
+    Field(description="Name of a file in the secrets directory (mounted as /run/secrets/<name>)"),
+]
+Port = Annotated[int, Field(gt=0, lt=65536)]

@@ -1,0 +1,60 @@
+"""The spec users write, version 1 (see ../shared/docs/SPEC.md for the contract)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from erpgo_monctl.spec.alertmanager import Alertmanager
+from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
+from erpgo_monctl.spec.operations import Incidents, Lint, Stack
+from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
+from erpgo_monctl.spec.types import Duration, LabelMap, SecretFile, Strict
+
+
+class BasicAuth(Strict):
+    username: str
+    password_file: SecretFile
+
+
+class RemoteWrite(Strict):
+    url: str = Field(pattern=r"^https?://[^\s@]+$")
+    name: str | None = None
+    basic_auth: BasicAuth | None = None
+    bearer_token_file: SecretFile | None = None
+
+
+class Prometheus(Strict):
+    scrape_interval: Duration = "15s"
+    evaluation_interval: Duration = "15s"
+    scrape_timeout: Duration = "10s"
+    retention: Duration = "30d"
+    external_labels: LabelMap = Field(default_factory=dict)
+    remote_write: list[RemoteWrite] = Field(default_factory=list)
+
+
+class Spec(Strict):
+    """A whole monitoring system, described once."""
+
+    version: Literal[1]
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    environment: str = "production"
+    description: str = ""
+    prometheus: Prometheus = Field(default_factory=Prometheus)
+    services: list[Service] = Field(default_factory=list)
+    exporters: list[Exporter] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
+    recording_rules: list[RecordingGroup] = Field(default_factory=list)
+    alerts: list[AlertGroup] = Field(default_factory=list)
+    slos: list[SLO] = Field(default_factory=list)
+    alertmanager: Alertmanager
+    logging: Logging | None = None
+    tracing: Tracing | None = None
+    dashboards: list[Dashboard] = Field(default_factory=list)
+    incidents: Incidents = Field(default_factory=Incidents)
+    stack: Stack
+    environments: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="named overlays merged over the base spec by `render --env NAME`")
+    include: list[str] = Field(default_factory=list, description="spec files or globs merged into this one")
+    lint: Lint = Field(default_factory=Lint)

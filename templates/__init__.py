@@ -1,0 +1,1 @@
+"""Jinja2 templates for text artifacts (runbooks, Alloy config); shipped as package data."""
