@@ -1,0 +1,96 @@
+"""Render `configs/alloy/config.alloy`: the log jobs as a Grafana Alloy pipeline (the default agent)."""
+
+from __future__ import annotations
+
+import importlib.resources
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+from erpgo_monctl.model import Model
+from erpgo_monctl.render import Files
+from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+
+ALLOY_CONFIG = PurePosixPath("configs/alloy/config.alloy")
+TEMPLATE = "config.alloy.j2"
+
+
+def alloy_string(value: object) -> str:
+    """An Alloy string literal: double-quoted, with backslash escapes for quotes, backslashes and controls."""
+    escaped: list[str] = []
+    for char in str(value):
+        if char in ('"', "\\"):
+            escaped.append("\\" + char)
+        elif char == "\n":
+            escaped.append("\\n")
+        elif char == "\r":
+            escaped.append("\\r")
+        elif char == "\t":
+            escaped.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\u{ord(char):04x}")
+        else:
+            escaped.append(char)
+    return '"' + "".join(escaped) + '"'
+
+
+def alloy_map(values: Mapping[str, object], indent: int, extra: Mapping[str, object] | None = None) -> str:
+    """An Alloy object of strings, one `"key" = "value",` per line; `indent` is the column of `}`."""
+    items = {**(extra or {}), **values}
+    if not items:
+        return "{}"
+    pad = " " * indent
+    lines = [f"{pad}  {alloy_string(key)} = {alloy_string(value)}," for key, value in items.items()]
+    return "{\n" + "\n".join(lines) + f"\n{pad}}}"
+
+
+def same_name_map(names: Iterable[str]) -> dict[str, str]:
+    """`name = name` pairs: promote an extracted value under its own name."""
+    return {name: name for name in names}
+
+
+def alloy_identifier(job_name: str) -> str:
+    """A component label from a job slug (Alloy labels are identifiers: no dashes)."""
+    return job_name.replace("-", "_")
+
+
+def alloy_config(model: Model) -> str:
+    """The Alloy configuration text, rendered from the packaged jinja2 template."""
+    import jinja2
+
+    assert model.spec.logging is not None
+    environment = jinja2.Environment(
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["alloy_string"] = alloy_string
+    environment.filters["alloy_map"] = alloy_map
+    environment.filters["same_name_map"] = same_name_map
+    environment.filters["go_duration"] = go_duration
+    source = (
+        importlib.resources.files("erpgo_monctl.templates").joinpath(TEMPLATE).read_text(encoding="utf-8")
+    )
+    jobs: list[dict[str, Any]] = [
+        {
+            "name": job.name,
+            "id": alloy_identifier(job.name),
+            "docker": job.docker,
+            "paths": list(job.paths),
+            "labels": stream_labels(job),
+            "stages": list(job.pipeline),
+        }
+        for job in model.spec.logging.jobs
+    ]
+    return environment.from_string(source).render(
+        header_lines=model.header.splitlines(), jobs=jobs, push_url=push_url(model)
+    )
+
+
+def render(model: Model) -> Files:
+    """Render the Alloy config when the spec has a `logging:` section."""
+    if model.spec.logging is None:
+        return {}
+    return {ALLOY_CONFIG: alloy_config(model).encode()}

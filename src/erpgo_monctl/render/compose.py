@@ -1,0 +1,290 @@
+"""Render `docker-compose.monitoring.yml` (Compose Specification) running the rendered configs.
+
+Every `./configs/...` bind mount names a file this render produces; secrets come from
+`stack.secrets_dir` through compose `secrets:`, never from plain-text environment values.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+from typing import Any
+
+from erpgo_monctl.model import Model, rule_file_names, secret_path, secrets_by_component
+from erpgo_monctl.render import Files
+from erpgo_monctl.spec.operations import Component
+from erpgo_monctl.yamlout import dump_yaml
+
+COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
+LOG_DIR_IN_AGENT = "/var/log/erpgo"  # where agents see `logging.host_log_dir`
+ALLOY_HTTP_PORT = 12345
+ALLOY_DATA = "/var/lib/alloy/data"
+
+# Container-side ports of the images (fixed by the image or by our command flags).
+PROMETHEUS_PORT = 9090
+ALERTMANAGER_PORT = 9093
+GRAFANA_PORT = 3000
+NODE_EXPORTER_PORT = 9100
+CADVISOR_PORT = 8080
+
+# Keys after image/container_name/restart, in the order every service prints them.
+SERVICE_KEYS = (
+    "command",
+    "environment",
+    "ports",
+    "volumes",
+    "secrets",
+    "privileged",
+    "devices",
+    "pid",
+    "networks",
+    "depends_on",
+    "healthcheck",
+)
+
+# Cheap readiness probes, only for images known to ship busybox/alpine `wget`.
+_PROBE_TIMING = {"interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
+
+
+def _wget_probe(url: str) -> dict[str, Any]:
+    return {"test": ["CMD", "wget", "-q", "-O", "/dev/null", url], **_PROBE_TIMING}
+
+
+def _service(
+    model: Model, name: str, component: Component, container_port: int | None, **fields: Any
+) -> dict[str, Any]:
+    """A service with the keys all of ours share, then `fields` (empty ones left out) in a fixed order."""
+    service: dict[str, Any] = {
+        "image": component.image,
+        "container_name": model.container_name(name),
+        "restart": "unless-stopped",
+    }
+    if component.port is not None and container_port is not None:
+        fields["ports"] = [f"{component.port}:{container_port}"]
+    secrets = secrets_by_component(model).get(name, [])
+    if secrets:
+        fields["secrets"] = secrets
+    fields["networks"] = [model.spec.stack.network]
+    unknown = set(fields) - set(SERVICE_KEYS)
+    if unknown:
+        raise AssertionError(f"compose service fields without a place in the order: {sorted(unknown)}")
+    service.update((key, fields[key]) for key in SERVICE_KEYS if fields.get(key) not in (None, [], {}))
+    return service
+
+
+def _prometheus(model: Model) -> dict[str, Any]:
+    volumes = ["./configs/prometheus.yml:/etc/prometheus/prometheus.yml:ro"]
+    volumes += [f"./configs/{name}:/etc/prometheus/{name}:ro" for name in rule_file_names(model)]
+    volumes.append("prometheus_data:/prometheus")
+    return _service(
+        model,
+        "prometheus",
+        model.spec.stack.prometheus,
+        PROMETHEUS_PORT,
+        command=[
+            "--config.file=/etc/prometheus/prometheus.yml",
+            "--storage.tsdb.path=/prometheus",
+            f"--storage.tsdb.retention.time={model.spec.prometheus.retention}",
+            "--web.enable-lifecycle",
+        ],
+        volumes=volumes,
+        depends_on=["alertmanager"],
+        healthcheck=_wget_probe(f"http://localhost:{PROMETHEUS_PORT}/-/ready"),
+    )
+
+
+def _alertmanager(model: Model) -> dict[str, Any]:
+    return _service(
+        model,
+        "alertmanager",
+        model.spec.stack.alertmanager,
+        ALERTMANAGER_PORT,
+        command=["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+        volumes=[
+            "./configs/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro",
+            "alertmanager_data:/alertmanager",
+        ],
+        healthcheck=_wget_probe(f"http://localhost:{ALERTMANAGER_PORT}/-/ready"),
+    )
+
+
+def _grafana(model: Model, with_loki: bool) -> dict[str, Any]:
+    grafana = model.spec.stack.grafana
+    return _service(
+        model,
+        "grafana",
+        grafana,
+        GRAFANA_PORT,
+        environment={
+            "GF_SECURITY_ADMIN_USER": grafana.admin_user,
+            "GF_SECURITY_ADMIN_PASSWORD__FILE": secret_path(grafana.admin_password_file),
+            "GF_USERS_ALLOW_SIGN_UP": "true" if grafana.allow_sign_up else "false",
+        },
+        volumes=[
+            "grafana_data:/var/lib/grafana",
+            "./configs/grafana/provisioning:/etc/grafana/provisioning:ro",
+            "./configs/grafana/dashboards:/var/lib/grafana/dashboards:ro",
+        ],
+        depends_on=["prometheus", "loki"] if with_loki else ["prometheus"],
+        healthcheck=_wget_probe(f"http://localhost:{GRAFANA_PORT}/api/health"),
+    )
+
+
+def _loki(model: Model, component: Component) -> dict[str, Any]:
+    assert model.spec.logging is not None
+    return _service(
+        model,
+        "loki",
+        component,
+        model.spec.logging.loki.http_port,
+        command=["-config.file=/etc/loki/config.yml"],
+        volumes=["./configs/loki.yml:/etc/loki/config.yml:ro", "loki_data:/loki"],
+    )
+
+
+def _log_sources(model: Model) -> list[str]:
+    """Host mounts the log agent reads: the application log directory and/or the Docker socket."""
+    assert model.spec.logging is not None
+    logging = model.spec.logging
+    mounts: list[str] = []
+    if any(job.paths for job in logging.jobs):
+        mounts.append(f"{logging.host_log_dir}:{LOG_DIR_IN_AGENT}:ro")
+    sockets = sorted(
+        {
+            job.docker.host.removeprefix("unix://")
+            for job in logging.jobs
+            if job.docker is not None and job.docker.host.startswith("unix://")
+        }
+    )
+    mounts += [f"{socket}:{socket}:ro" for socket in sockets]
+    return mounts
+
+
+def _alloy(model: Model, component: Component) -> dict[str, Any]:
+    return _service(
+        model,
+        "alloy",
+        component,
+        ALLOY_HTTP_PORT,
+        command=[
+            "run",
+            f"--server.http.listen-addr=0.0.0.0:{ALLOY_HTTP_PORT}",
+            f"--storage.path={ALLOY_DATA}",
+            "/etc/alloy/config.alloy",
+        ],
+        volumes=[
+            "./configs/alloy/config.alloy:/etc/alloy/config.alloy:ro",
+            f"alloy_data:{ALLOY_DATA}",
+            *_log_sources(model),
+        ],
+        depends_on=["loki"],
+    )
+
+
+def _promtail(model: Model, component: Component) -> dict[str, Any]:
+    assert model.spec.logging is not None
+    promtail = model.spec.logging.promtail
+    positions_dir = PurePosixPath(promtail.positions_file).parent
+    return _service(
+        model,
+        "promtail",
+        component,
+        promtail.http_port,
+        command=["-config.file=/etc/promtail/config.yml"],
+        volumes=[
+            "./configs/promtail.yml:/etc/promtail/config.yml:ro",
+            f"promtail_data:{positions_dir}",
+            *_log_sources(model),
+        ],
+        depends_on=["loki"],
+    )
+
+
+def _jaeger(model: Model, component: Component) -> dict[str, Any]:
+    assert model.spec.tracing is not None and model.spec.tracing.jaeger is not None
+    # Jaeger v2 all-in-one needs no command; its image listens on 0.0.0.0 (JAEGER_LISTEN_HOST).
+    return _service(model, "jaeger", component, model.spec.tracing.jaeger.ui_port)
+
+
+def _node_exporter(model: Model, component: Component) -> dict[str, Any]:
+    return _service(
+        model,
+        "node-exporter",
+        component,
+        NODE_EXPORTER_PORT,
+        command=["--path.rootfs=/host"],
+        volumes=["/:/host:ro,rslave"],
+        pid="host",
+    )
+
+
+def _cadvisor(model: Model, component: Component) -> dict[str, Any]:
+    return _service(
+        model,
+        "cadvisor",
+        component,
+        CADVISOR_PORT,
+        volumes=[
+            "/:/rootfs:ro",
+            "/var/run:/var/run:ro",
+            "/sys:/sys:ro",
+            "/var/lib/docker/:/var/lib/docker:ro",
+            "/dev/disk/:/dev/disk:ro",
+        ],
+        privileged=True,
+        devices=["/dev/kmsg:/dev/kmsg"],
+    )
+
+
+def compose_services(model: Model) -> dict[str, dict[str, Any]]:
+    """Compose services in a stable order, each only when its stack component (and config) exists."""
+    spec = model.spec
+    stack = spec.stack
+    loki = stack.loki if spec.logging is not None else None
+    services: dict[str, dict[str, Any]] = {
+        "prometheus": _prometheus(model),
+        "alertmanager": _alertmanager(model),
+        "grafana": _grafana(model, with_loki=loki is not None),
+    }
+    if loki is not None:
+        services["loki"] = _loki(model, loki)
+        assert spec.logging is not None
+        if spec.logging.agent == "alloy" and stack.alloy is not None:
+            services["alloy"] = _alloy(model, stack.alloy)
+        elif spec.logging.agent == "promtail" and stack.promtail is not None:
+            services["promtail"] = _promtail(model, stack.promtail)
+    if spec.tracing is not None and spec.tracing.jaeger is not None and stack.jaeger is not None:
+        services["jaeger"] = _jaeger(model, stack.jaeger)
+    if stack.node_exporter is not None:
+        services["node-exporter"] = _node_exporter(model, stack.node_exporter)
+    if stack.cadvisor is not None:
+        services["cadvisor"] = _cadvisor(model, stack.cadvisor)
+    return services
+
+
+def compose_document(model: Model) -> dict[str, Any]:
+    """The whole compose file as plain data (no obsolete top-level `version:`)."""
+    services = compose_services(model)
+    named_volumes = [
+        f"{name}_data"
+        for name in ("prometheus", "alertmanager", "grafana", "loki", "alloy", "promtail")
+        if name in services
+    ]
+    secret_names = sorted({name for service in services.values() for name in service.get("secrets", [])})
+    stack = model.spec.stack
+    document: dict[str, Any] = {
+        "services": services,
+        # A fixed name lets the application's compose project join with `external: true`.
+        "networks": {stack.network: {"name": stack.network, "driver": "bridge"}},
+        "volumes": {name: {} for name in named_volumes},
+    }
+    if secret_names:
+        document["secrets"] = {
+            name: {"file": posixpath.join(stack.secrets_dir, name)} for name in secret_names
+        }
+    return document
+
+
+def render(model: Model) -> Files:
+    """Render the compose file; the stack section is required, so it is always produced."""
+    return {COMPOSE_FILE: dump_yaml(compose_document(model), model.header).encode()}

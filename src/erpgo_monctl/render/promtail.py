@@ -1,0 +1,79 @@
+"""Render `configs/promtail.yml` for deployments still on Promtail (end of life; Alloy is the default)."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from erpgo_monctl.model import Model
+from erpgo_monctl.render import Files
+from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+from erpgo_monctl.spec.observability import LogJob, PipelineStage
+from erpgo_monctl.yamlout import dump_yaml
+
+PROMTAIL_CONFIG = PurePosixPath("configs/promtail.yml")
+
+
+def pipeline_stage(stage: PipelineStage) -> dict[str, Any]:
+    """One spec pipeline stage as a Promtail `pipeline_stages` entry."""
+    if stage.json_ is not None:
+        return {"json": {"expressions": dict(stage.json_)}}
+    if stage.regex is not None:
+        return {"regex": {"expression": stage.regex}}
+    if stage.labels is not None:
+        # `name: name` (same extracted key) means what promtail's `name:` with an empty value means.
+        return {"labels": {name: name for name in stage.labels}}
+    if stage.structured_metadata is not None:
+        return {"structured_metadata": {name: name for name in stage.structured_metadata}}
+    if stage.timestamp is not None:
+        return {"timestamp": {"source": stage.timestamp.source, "format": stage.timestamp.format}}
+    if stage.static_labels is not None:
+        return {"static_labels": dict(stage.static_labels)}
+    if stage.drop_older_than is not None:
+        return {"drop": {"older_than": go_duration(stage.drop_older_than)}}
+    raise AssertionError("a validated pipeline stage has exactly one kind")
+
+
+def scrape_config(job: LogJob) -> dict[str, Any]:
+    """One Promtail scrape config: static file targets or Docker service discovery."""
+    labels = stream_labels(job)
+    config: dict[str, Any] = {"job_name": job.name}
+    if job.docker is not None:
+        config["docker_sd_configs"] = [
+            {"host": job.docker.host, "refresh_interval": job.docker.refresh_interval}
+        ]
+        relabel: list[dict[str, Any]] = [
+            {
+                "source_labels": ["__meta_docker_container_name"],
+                "regex": "/(.*)",
+                "target_label": "container",
+            },
+        ]
+        relabel.extend({"target_label": name, "replacement": value} for name, value in labels.items())
+        config["relabel_configs"] = relabel
+    else:
+        config["static_configs"] = [
+            {"targets": ["localhost"], "labels": {**labels, "__path__": path}} for path in job.paths
+        ]
+    if job.pipeline:
+        config["pipeline_stages"] = [pipeline_stage(stage) for stage in job.pipeline]
+    return config
+
+
+def promtail_config(model: Model) -> dict[str, Any]:
+    """The Promtail configuration as plain data."""
+    assert model.spec.logging is not None
+    logging = model.spec.logging
+    return {
+        "server": {"http_listen_port": logging.promtail.http_port, "grpc_listen_port": 0},
+        "positions": {"filename": logging.promtail.positions_file},
+        "clients": [{"url": push_url(model)}],
+        "scrape_configs": [scrape_config(job) for job in logging.jobs],
+    }
+
+
+def render(model: Model) -> Files:
+    """Render the Promtail config when the spec has a `logging:` section."""
+    if model.spec.logging is None:
+        return {}
+    return {PROMTAIL_CONFIG: dump_yaml(promtail_config(model), model.header).encode()}
