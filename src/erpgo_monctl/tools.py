@@ -80,7 +80,7 @@ def check_dashboards(directory: Path) -> CheckResult:
     datasources = directory / "configs/grafana/provisioning/datasources/datasources.yml"
     uids = {ds["uid"] for ds in (_load_yaml(datasources) or {}).get("datasources", [])} if datasources.is_file() else set()
     found: list[Diagnostic] = []
-    for path in sorted((directory / "configs/grafana/dashboards").glob("*.json")):
+    for path in sorted((directory / "configs/grafana/dashboards").rglob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
         found += check_dashboard_schema(doc, file=str(path), schema_path=bundled_schema_path())
         found += check_dashboard(doc, file=str(path), provisioned_uids=uids)
