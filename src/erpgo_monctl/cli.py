@@ -126,6 +126,80 @@ def schema() -> None:
     sys.stdout.write(schema_json())
 
 
+@app.command("test")
+def test_cmd(
+    spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
+    env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Run the SLO and alert unit tests through `promtool test rules`. Exit 0 pass, 1 fail, 3 no promtool."""
+    from erpgo_monctl.pipeline import load_model
+    from erpgo_monctl.testing import run_tests
+
+    try:
+        model, warnings = load_model(spec, env)
+        results = run_tests(model)
+    except MonctlError as exc:
+        fail(exc, fmt)
+    failed = [r for r in results if not r.ok]
+    if fmt is Format.text:
+        for result in results:
+            sys.stderr.write(f"{'ok  ' if result.ok else 'FAIL'} {result.path}\n")
+    report(warnings + [d for r in failed for d in r.diagnostics], fmt)
+    if fmt is Format.text:
+        if not results:
+            sys.stderr.write(f"no tests: {spec} has no slos: and no tests:\n")
+        elif failed:
+            sys.stderr.write(f"failed: {len(failed)} of {len(results)} test file(s)\n")
+        else:
+            sys.stderr.write(f"ok: {len(results)} test file(s) passed\n")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def lint(
+    spec: Annotated[Path | None, typer.Argument(help="spec file", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="text|json|sarif", help="report format")] = "text",
+    explain: Annotated[str | None, typer.Option("--explain", metavar="RULE",
+                                                help="print what RULE catches, why, and examples")] = None,
+) -> None:
+    """Best-practice findings with stable rule ids. Exit 0, or 1 if any finding is at error level."""
+    from erpgo_monctl.errors import UsageError, has_errors
+    from erpgo_monctl.lint import BY_ID, lint_model, unknown_rule_message
+    from erpgo_monctl.lint.explain import explain_text
+    from erpgo_monctl.lint.sarif import sarif_json
+    from erpgo_monctl.pipeline import load_model
+
+    def emit(found: list[Diagnostic]) -> None:
+        if fmt == "sarif":
+            sys.stdout.write(sarif_json(found))
+        else:
+            report(found, Format(fmt))
+
+    if fmt not in ("text", "json", "sarif"):
+        fail(UsageError(f"--format {fmt!r}: use text, json or sarif"), Format.text)
+    if explain is not None:
+        if explain not in BY_ID:
+            fail(UsageError(unknown_rule_message(explain)), Format.text)
+        sys.stdout.write(explain_text(BY_ID[explain]))
+        return
+    if spec is None:
+        fail(UsageError("give the SPEC file to lint (or --explain RULE)"), Format.text)
+    try:
+        model, _ = load_model(spec)
+    except MonctlError as exc:
+        emit(exc.diagnostics)
+        raise typer.Exit(exc.exit_code) from None
+    found = lint_model(model)
+    emit(found)
+    if fmt == "text":
+        counts = {level: sum(d.severity == level for d in found) for level in ("error", "warning", "info")}
+        plural = {level: "s" if n != 1 and level != "info" else "" for level, n in counts.items()}
+        summary = ", ".join(f"{n} {level}{plural[level]}" for level, n in counts.items())
+        sys.stderr.write(f"lint: {spec}: {summary}\n" if found else f"ok: {spec}: no lint findings\n")
+    raise typer.Exit(1 if has_errors(found) else 0)
+
+
 def main() -> None:
     """Console entry point: never a traceback for user errors."""
     try:

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.spec.load import SourceMap
+from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.spec.operations import SeverityPolicy
 from erpgo_monctl.spec.rules import AlertGroup, AlertRule, Exporter, Service
 from erpgo_monctl.spec.v1 import Spec
@@ -118,8 +119,15 @@ class Model:
             found.append(Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{self.spec.tracing.jaeger.ui_port}"))
         return found
 
+    @cached_property
+    def dashboards(self) -> list[Dashboard]:
+        """The spec's dashboards followed by the generated ones (one SLO dashboard per service)."""
+        from erpgo_monctl.slo import slo_dashboards
+
+        return [*self.spec.dashboards, *slo_dashboards(self)]
+
     def dashboard_uid(self, index: int) -> str:
-        dashboard = self.spec.dashboards[index]
+        dashboard = self.dashboards[index]
         if dashboard.uid:
             return dashboard.uid
         return slugify(dashboard.title)[:40]

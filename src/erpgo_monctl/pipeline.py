@@ -4,26 +4,65 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from erpgo_monctl.errors import Diagnostic, MonctlError, UsageError, has_errors
+from erpgo_monctl.errors import Diagnostic, MonctlError, has_errors
 from erpgo_monctl.model import Model
+from erpgo_monctl.spec.load import Loaded
 
 
 def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Diagnostic]]:
-    """A checked Model plus its warnings; raise MonctlError with every error found."""
-    from erpgo_monctl.checks import run_checks
+    """A checked Model plus its warnings; raise MonctlError with every error found.
+
+    With `env`, that environment's overlay is merged over the base between load
+    and parse; without it, the base is checked and so is every declared overlay.
+    """
+    from erpgo_monctl.spec.environments import apply_environment
     from erpgo_monctl.spec.load import load_file
-    from erpgo_monctl.spec.parse import parse_spec
 
     loaded = load_file(spec_path)
+    if env is None:
+        model, findings = _checked(loaded, None)
+        overlay_errors = _environment_errors(loaded)
+        if overlay_errors:
+            raise MonctlError(overlay_errors)
+        return model, findings
+    overlaid = apply_environment(loaded, env)
+    try:
+        return _checked(overlaid.loaded, env)
+    except MonctlError as exc:
+        raise type(exc)(overlaid.relocate(exc.diagnostics)) from None
+
+
+def _checked(loaded: Loaded, env: str | None) -> tuple[Model, list[Diagnostic]]:
+    """Parse and check one (base or merged) document."""
+    from erpgo_monctl.checks import run_checks
+    from erpgo_monctl.spec.parse import parse_spec
+
     spec = parse_spec(loaded)
-    if env is not None and env not in spec.environments and env != spec.environment:
-        known = ", ".join(sorted(spec.environments)) or "none declared"
-        raise UsageError(f"unknown environment {env!r} (environments: {known})")
     model = Model(spec, loaded.source, env=env)
     findings = run_checks(model)
     if has_errors(findings):
         raise MonctlError(findings)
     return model, findings
+
+
+def _environment_errors(loaded: Loaded) -> list[Diagnostic]:
+    """Errors of every non-empty overlay over a valid base (their warnings would repeat the base's)."""
+    from erpgo_monctl.spec.environments import apply_environment, environment_names
+
+    errors: set[Diagnostic] = set()
+    for name in environment_names(loaded):
+        if not loaded.data["environments"][name]:
+            continue
+        try:
+            overlaid = apply_environment(loaded, name)
+        except MonctlError as exc:
+            errors.update(exc.diagnostics)
+            continue
+        try:
+            _checked(overlaid.loaded, name)
+        except MonctlError as exc:
+            errors.update(d for d in overlaid.relocate(exc.diagnostics) if d.severity == "error")
+    return sorted(errors)
 
 
 def render_model(model: Model) -> dict[Path, bytes]:

@@ -28,8 +28,13 @@ def _walk_keys(node: Any) -> set[str]:
 def test_no_deprecated_match_keys(config: dict[str, Any]) -> None:
     keys = _walk_keys(config)
     assert not keys & {"match", "match_re", "source_match", "source_match_re", "target_match", "target_match_re"}
-    assert config["inhibit_rules"] == [{"source_matchers": ['severity="critical"'],
-                                        "target_matchers": ['severity="warning"'], "equal": ["alertname", "service"]}]
+    assert config["inhibit_rules"][0] == {"source_matchers": ['severity="critical"'],
+                                          "target_matchers": ['severity="warning"'], "equal": ["alertname", "service"]}
+
+
+def test_slo_ticket_is_inhibited_while_its_page_fires(config: dict[str, Any]) -> None:
+    assert {"source_matchers": ['slo_alert="page"'], "target_matchers": ['slo_alert="ticket"'],
+            "equal": ["slo", "service"]} in config["inhibit_rules"]
 
 
 def test_email_subjects_are_headers(config: dict[str, Any]) -> None:

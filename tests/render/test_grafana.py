@@ -46,8 +46,10 @@ def build_model(path: Path = SPEC) -> Model:
 
 
 def with_dashboards(model: Model, dashboards: list[dict[str, Any]]) -> Model:
-    """The ERPGo model with its dashboards replaced (validated through the spec model)."""
-    spec = model.spec.model_copy(update={"dashboards": [Dashboard.model_validate(d) for d in dashboards]})
+    """The ERPGo model with its dashboards replaced and no SLOs (so no generated SLO dashboards)."""
+    spec = model.spec.model_copy(
+        update={"dashboards": [Dashboard.model_validate(d) for d in dashboards], "slos": []}
+    )
     return Model(spec, None)
 
 
@@ -94,6 +96,7 @@ def test_renders_provisioning_and_one_json_per_dashboard(files: dict[PurePosixPa
         PROVIDERS_YML,
         DASHBOARDS / "erpgo-application.json",
         DASHBOARDS / "erpgo-business.json",
+        DASHBOARDS / "slo-erpgo-api.json",  # generated from the spec's SLOs
     }
 
 

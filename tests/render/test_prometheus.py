@@ -39,7 +39,15 @@ def test_globals_and_external_labels_match_the_seed(erpgo_model: Model) -> None:
 def test_recording_rules_are_in_a_rule_file_not_in_prometheus_yml(erpgo_model: Model) -> None:
     config = _config(erpgo_model)
     assert "recording_rules" not in config
-    assert config["rule_files"] == ["alert_rules.yml", "recording_rules.yml"]
+    expected = ["alert_rules.yml", "recording_rules.yml"] + (["slo_rules.yml"] if erpgo_model.spec.slos else [])
+    assert config["rule_files"] == expected
+
+
+def test_alertmanager_targets_come_from_the_spec(erpgo_model: Model) -> None:
+    spec = erpgo_model.spec.model_copy(deep=True)
+    spec.prometheus.alertmanagers = ["127.0.0.1:19093"]
+    config = _config(Model(spec))
+    assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["127.0.0.1:19093"]
 
 
 def test_header_says_generated(erpgo_model: Model) -> None:

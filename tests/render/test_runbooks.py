@@ -8,9 +8,19 @@ from erpgo_monctl.model import Model
 from tests.render.test_rules import SEED_ALERTS
 
 
-def test_one_runbook_per_alert(rendered: dict[PurePosixPath, bytes]) -> None:
+def test_one_runbook_per_alert(rendered: dict[PurePosixPath, bytes], erpgo_model: Model) -> None:
+    from erpgo_monctl.slo import burn_alerts
+
     runbooks = {p.stem for p in rendered if p.parts[0] == "runbooks"}
-    assert runbooks == set(SEED_ALERTS)
+    slo_alerts = {b.rule.alert for slo in erpgo_model.spec.slos for b in burn_alerts(slo)}
+    assert slo_alerts  # the ERPGo spec has SLOs; their runbook_url must lead somewhere
+    assert runbooks == set(SEED_ALERTS) | slo_alerts
+
+
+def test_slo_runbook_covers_page_and_ticket(rendered: dict[PurePosixPath, bytes]) -> None:
+    text = rendered[PurePosixPath("runbooks/ApiAvailabilityErrorBudgetBurn.md")].decode()
+    assert "## Severity: critical" in text and "## Severity: warning" in text
+    assert "slo_alert=page" in text and "slo_alert=ticket" in text
 
 
 def test_critical_runbook_has_response_time_and_procedure(rendered: dict[PurePosixPath, bytes]) -> None:

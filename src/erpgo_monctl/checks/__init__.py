@@ -14,7 +14,7 @@ from erpgo_monctl.model import Model
 from erpgo_monctl.spec.load import PathKey
 
 # modules below erpgo_monctl.checks exposing `check(ctx: Context) -> list[Diagnostic]`
-CHECKS: tuple[str, ...] = ("promql", "references", "duplicates")
+CHECKS: tuple[str, ...] = ("promql", "references", "duplicates", "metrics", "labels", "routing", "slo")
 
 
 @dataclass

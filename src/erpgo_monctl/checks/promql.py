@@ -1,51 +1,140 @@
-"""Every PromQL expression in the spec parses (promql-parser, no binary needed)."""
+"""Every PromQL expression in the spec parses (promql-parser, no binary needed).
+
+Also the shared PromQL helpers other checks read: a cached parse, the metric
+names an expression selects, and the labels its result can carry.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from erpgo_monctl.errors import Diagnostic
 from erpgo_monctl.spec.load import PathKey
 
 from . import Context
 
+# promql-parser (Rust) overflows its stack on absurd nesting: refuse those before parsing.
+MAX_NESTING = 64
+MAX_OPERATORS = 250
+MAX_LENGTH = 20_000
+_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`', re.S)
+_OPERATOR_RE = re.compile(r"[-+*/%^]|[=!<>]=|[<>]|\b(?:and|or|unless|atan2)\b")
+WINDOW = "{{window}}"
 
-def expressions(ctx: Context) -> Iterator[tuple[PathKey, str]]:
-    """(spec path, PromQL) of every expression: rules, alerts, SLO queries, dashboard queries."""
+
+@dataclass(frozen=True)
+class Expression:
+    """One PromQL expression of the spec, as the parser should see it."""
+
+    path: PathKey
+    text: str
+    kind: str  # "record", "alert", "slo", "panel"
+
+
+def expressions(ctx: Context) -> Iterator[Expression]:
+    """Every PromQL expression: rules, alerts, SLO events queries ({{window}} as 5m), dashboard queries.
+
+    SLO latency selectors and placeholders are checks/slo.py's concern.
+    """
+    from .dashboards import promql_for_parser
+
     spec = ctx.model.spec
     for g, group in enumerate(spec.recording_rules):
         for r, rule in enumerate(group.rules):
-            yield ("recording_rules", g, "rules", r, "expr"), rule.expr
+            yield Expression(("recording_rules", g, "rules", r, "expr"), rule.expr, "record")
     for g, alert_group in enumerate(spec.alerts):
         for r, alert in enumerate(alert_group.rules):
-            yield ("alerts", g, "rules", r, "expr"), alert.expr
+            yield Expression(("alerts", g, "rules", r, "expr"), alert.expr, "alert")
     for s, slo in enumerate(spec.slos):
         if slo.sli.events:
             for key in ("errors", "total"):
-                yield ("slos", s, "sli", "events", key), getattr(slo.sli.events, key).replace("{{window}}", "5m")
+                text = getattr(slo.sli.events, key).replace(WINDOW, "5m")
+                yield Expression(("slos", s, "sli", "events", key), text, "slo")
     for d, dashboard in enumerate(spec.dashboards):
         for p, panel in enumerate(dashboard.panels):
             if panel.datasource != "prometheus":
                 continue
             for q, query in enumerate(panel.queries):
-                yield ("dashboards", d, "panels", p, "queries", q, "expr"), query.expr
+                yield Expression(("dashboards", d, "panels", p, "queries", q, "expr"),
+                                 promql_for_parser(query.expr), "panel")
+
+
+def _complexity_problem(expr: str) -> str | None:
+    if len(expr) > MAX_LENGTH:
+        return f"expression is {len(expr):,} characters long (limit {MAX_LENGTH:,}): split it with recording rules"
+    bare = _STRING_RE.sub('""', expr)
+    depth = deepest = 0
+    for char in bare:
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        return f"brackets nest {deepest} deep (limit {MAX_NESTING}): split it with recording rules"
+    operators = len(_OPERATOR_RE.findall(bare))
+    if operators > MAX_OPERATORS:
+        return f"expression has {operators} operators (limit {MAX_OPERATORS}): split it with recording rules"
+    return None
+
+
+@lru_cache(maxsize=1024)
+def parse(expr: str) -> tuple[Any, str | None]:
+    """(syntax tree, None) when `expr` is valid PromQL, else (None, the parser's message)."""
+    import promql_parser
+
+    problem = _complexity_problem(expr)
+    if problem:
+        return None, problem
+    try:
+        return promql_parser.parse(expr), None
+    except (ValueError, TypeError, RuntimeError) as exc:
+        return None, str(exc) or "invalid PromQL"
 
 
 def parse_error(expr: str) -> str | None:
     """The parser's message when `expr` is not valid PromQL, else None."""
+    return parse(expr)[1]
+
+
+def selector_name(node: Any) -> str | None:
+    """The metric name of a VectorSelector (`foo{}` or `{__name__="foo"}`), if it names one."""
     import promql_parser
 
-    try:
-        promql_parser.parse(expr)
-    except (ValueError, TypeError, RuntimeError) as exc:
-        return str(exc) or "invalid PromQL"
+    if node.name:
+        return str(node.name)
+    for matcher in node.matchers.matchers:
+        if matcher.name == "__name__" and matcher.op == promql_parser.MatchOp.Equal:
+            return str(matcher.value)
     return None
+
+
+def metric_names(tree: Any) -> list[str]:
+    """Every metric name selected in an expression, in order of appearance."""
+    import promql_parser
+
+    found: list[str] = []
+
+    def visit(node: Any) -> bool:
+        if isinstance(node, promql_parser.VectorSelector):
+            name = selector_name(node)
+            if name:
+                found.append(name)
+        return True
+
+    promql_parser.walk(tree, visit)
+    return found
 
 
 def check(ctx: Context) -> list[Diagnostic]:
     found = []
-    for path, expr in expressions(ctx):
-        problem = parse_error(expr)
+    for expression in expressions(ctx):
+        problem = parse_error(expression.text)
         if problem:
-            found.append(ctx.diag(path, "E201", f"PromQL does not parse: {problem}"))
+            found.append(ctx.diag(expression.path, "E201", f"PromQL does not parse: {problem}"))
     return found
+

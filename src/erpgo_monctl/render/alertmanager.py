@@ -118,12 +118,17 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
     if global_:
         config["global"] = global_
     config["route"] = root
-    if am.inhibit_rules:
-        config["inhibit_rules"] = [
-            {"source_matchers": list(rule.source_matchers), "target_matchers": list(rule.target_matchers),
-             **({"equal": list(rule.equal)} if rule.equal else {})}
-            for rule in am.inhibit_rules
-        ]
+    inhibit_rules = [
+        {"source_matchers": list(rule.source_matchers), "target_matchers": list(rule.target_matchers),
+         **({"equal": list(rule.equal)} if rule.equal else {})}
+        for rule in am.inhibit_rules
+    ]
+    if model.spec.slos:
+        from erpgo_monctl.slo import slo_inhibit_rules
+
+        inhibit_rules += slo_inhibit_rules(model)  # a firing SLO page silences that SLO's ticket
+    if inhibit_rules:
+        config["inhibit_rules"] = inhibit_rules
     config["receivers"] = [_receiver(r) for r in am.receivers]
     return config
 

@@ -78,7 +78,7 @@ def render(model: Model) -> Files:
         PROVISIONING_DIR / "datasources" / "datasources.yml": render_datasources(model).encode(),
         PROVISIONING_DIR / "dashboards" / "dashboards.yml": render_dashboard_providers(model).encode(),
     }
-    for index in range(len(model.spec.dashboards)):
+    for index in range(len(model.dashboards)):
         path = dashboard_path(model, index)
         if path in files:
             raise MonctlError(f"internal: two dashboards render to {path}")
@@ -118,7 +118,7 @@ def _datasource_json_data(model: Model, datasource: Datasource) -> JSONDict:
 
 
 def _folders(model: Model) -> list[str]:
-    return sorted({dashboard.folder for dashboard in model.spec.dashboards})
+    return sorted({dashboard.folder for dashboard in model.dashboards})
 
 
 def render_dashboard_providers(model: Model) -> str:
@@ -152,7 +152,7 @@ def dashboard_path(model: Model, index: int) -> PurePosixPath:
     """`configs/grafana/dashboards/<uid>.json` (in a folder sub-directory when folders differ)."""
     name = f"{model.dashboard_uid(index)}.json"
     if len(_folders(model)) > 1:
-        return DASHBOARDS_DIR / slugify(model.spec.dashboards[index].folder) / name
+        return DASHBOARDS_DIR / slugify(model.dashboards[index].folder) / name
     return DASHBOARDS_DIR / name
 
 
@@ -202,10 +202,10 @@ def datasource_ref(model: Model, name: str, where: tuple[str | int, ...]) -> JSO
 
 
 def build_dashboard(model: Model, index: int) -> JSONDict:
-    """The normalised, schema-valid dashboard model of `spec.dashboards[index]`."""
+    """The normalised, schema-valid dashboard model of `model.dashboards[index]`."""
     from grafanalib import core as g
 
-    dashboard = model.spec.dashboards[index]
+    dashboard = model.dashboards[index]
     refs: list[JSONDict | None] = []
     built_panels = []
     for panel_index, (panel, grid) in enumerate(zip(dashboard.panels, layout(dashboard.panels), strict=True)):

@@ -41,8 +41,7 @@ def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None
     }
     if settings.external_labels:
         global_["external_labels"] = dict(settings.external_labels)
-    port = 9093
-    targets = alertmanager_targets or [f"alertmanager:{port}"]
+    targets = alertmanager_targets or list(settings.alertmanagers)
     config: dict[str, Any] = {
         "global": global_,
         "rule_files": rule_file_names(model),

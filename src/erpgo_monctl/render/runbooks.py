@@ -33,14 +33,18 @@ def load_template(name: str) -> Any:
 
 
 def render(model: Model) -> Files:
-    """One runbook per alert name; tiered alerts (same name, several severities) share one page."""
+    """One runbook per alert name (SLO burn alerts included); tiered alerts share one page."""
     levels = {level.name: level for level in model.spec.incidents.levels}
+    from erpgo_monctl.slo import burn_alerts
+
+    alerts = [(group.name, rule) for group, rule in model.alert_rules()]
+    alerts += [(f"slo-{slo.name}", burn.rule) for slo in model.spec.slos for burn in burn_alerts(slo)]
     by_name: dict[str, list[Variant]] = {}
-    for group, rule in model.alert_rules():
+    for group_name, rule in alerts:
         policy = model.severities.get(rule.severity)
         level = levels.get(policy.level) if policy else None
         labels = [("severity", rule.severity), *sorted(rule.labels.items())]
-        by_name.setdefault(rule.alert, []).append(Variant(rule, group.name, level, labels))
+        by_name.setdefault(rule.alert, []).append(Variant(rule, group_name, level, labels))
     template = load_template("runbook.md.j2")
     files: Files = {}
     for name, variants in sorted(by_name.items()):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from erpgo_monctl.spec.operations import LintIgnore
 from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Slug, Strict
 
 
@@ -62,6 +63,7 @@ class LogJob(Strict):
     docker: DockerSource | None = None
     labels: LabelMap = Field(default_factory=dict)
     pipeline: list[PipelineStage] = Field(default_factory=list)
+    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @model_validator(mode="after")
     def _one_source(self) -> LogJob:
@@ -116,6 +118,7 @@ class Panel(Strict):
     thresholds: list[Threshold] = Field(default_factory=list)
     width: int = Field(default=12, ge=1, le=24)
     height: int = Field(default=8, ge=1, le=64)
+    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @model_validator(mode="after")
     def _queries_or_content(self) -> Panel:

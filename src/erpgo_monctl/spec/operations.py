@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, field_validator
 
 from erpgo_monctl.spec.types import Duration, Port, SecretFile, Strict
 
@@ -89,5 +89,22 @@ class Stack(Strict):
 
 
 class Lint(Strict):
-    disable: list[str] = Field(default_factory=list)
-    severity: dict[str, Literal["error", "warning", "info", "off"]] = Field(default_factory=dict)
+    """`monctl lint` settings: rule ids to turn off, and per-rule severity overrides."""
+
+    disable: list[str] = Field(default_factory=list, description="lint rule ids to turn off")
+    severity: dict[str, Literal["error", "warning", "info", "off"]] = Field(
+        default_factory=dict, description="lint rule id -> the level to report it at (off: not at all)")
+
+
+class LintIgnore(Strict):
+    """Silences one lint rule on the item that carries it; the reason is kept for reviewers."""
+
+    rule: str = Field(min_length=1, description="lint rule id, e.g. metrics/high-cardinality-label")
+    reason: str = Field(min_length=1, description="why the finding is deliberate here")
+
+    @field_validator("reason")
+    @classmethod
+    def _real_reason(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give the reason this finding is deliberate (it is what reviewers read)")
+        return value

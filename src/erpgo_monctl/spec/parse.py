@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -29,6 +30,11 @@ SECRET_KEYS = {
     "api_key": "an *_file field naming a file in the secrets directory",
     "secret": "an *_file field naming a file in the secrets directory",
 }
+
+# secret-looking values: a Slack incoming-webhook URL, or a URL carrying credentials (user:pass@ / token@)
+_SLACK_HOOK_RE = re.compile(r"hooks\.slack\.com/services/\S+")
+_URL_PASSWORD_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@:]+:[^/\s@]*@")
+_URL_USERINFO_RE = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@]+@")
 
 _TYPE_NAMES = {
     "string_type": "a string", "int_type": "an integer", "float_type": "a number", "bool_type": "true or false",
@@ -126,6 +132,41 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
     return Diagnostic(src.file, line, col, path, "E104", "error", f"{message} (got {_describe(value)})")
 
 
+def _secret_advice(path: PathKey, slack: bool) -> str:
+    """What to write instead of a secret-bearing URL at `path`."""
+    if slack:
+        return ("a Slack webhook URL is a credential: put it in a file in the secrets directory and use a "
+                "receiver's `slack: [{api_url_file: <file>, channel: ...}]` (or alertmanager.slack_api_url_file)")
+    if "webhook" in path:
+        return ("credentials in the URL: write the url without them and put the token in "
+                "`credentials_file: <file>` next to it")
+    if "remote_write" in path:
+        return ("credentials in the URL: write the url without them and use "
+                "`basic_auth: {username: ..., password_file: <file>}` or `bearer_token_file: <file>`")
+    return "credentials in the URL: remove them; secrets go in *_file fields naming files in the secrets directory"
+
+
+def secret_values(loaded: Loaded) -> list[Diagnostic]:
+    """E110 for secret-looking values (Slack webhook URLs, credentials inside URLs) anywhere in the spec."""
+    found: list[Diagnostic] = []
+    pending: list[tuple[PathKey, Any]] = [((), loaded.data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(((*path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend(((*path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and ("@" in value or "hooks.slack.com" in value):
+            key = str(path[-1]) if path and isinstance(path[-1], str) else ""
+            url_key = key == "url" or key.endswith("_url")
+            slack = bool(_SLACK_HOOK_RE.search(value))
+            if slack or _URL_PASSWORD_RE.search(value) or (url_key and _URL_USERINFO_RE.match(value)):
+                line, col = loaded.source.locate(path)
+                found.append(Diagnostic(loaded.source.file, line, col, format_path(path), "E110", "error",
+                                        f"plain-text secret: {_secret_advice(path, slack)}"))
+    return found
+
+
 def parse_spec(loaded: Loaded) -> Spec:
     """Validate loaded data against the v1 models; raise every problem at once, located."""
     src = loaded.source
@@ -135,10 +176,20 @@ def parse_spec(loaded: Loaded) -> Spec:
     if loaded.data.get("version") not in (1, None):
         line, col = src.locate(("version",))
         raise MonctlError([Diagnostic(src.file, line, col, "version", "E100", "error",
-                                      f"unsupported spec version {loaded.data.get('version')!r}: this monctl reads "
-                                      "version 1")])
+                                      f"unsupported spec version: {_describe(loaded.data.get('version'))}; "
+                                      "this monctl reads version 1: write `version: 1`")])
+    secrets = secret_values(loaded)
     try:
-        return Spec.model_validate(loaded.data)
+        spec = Spec.model_validate(loaded.data)
     except ValidationError as exc:
         diagnostics = {_error_to_diagnostic(e, loaded) for e in exc.errors(include_url=False)}
+        # report a secret once: a forbidden secret key (E110 naming its *_file) wins over its value's finding,
+        # and a secret-bearing value wins over its field's own rule (e.g. no `@` in a url)
+        secret_keys = {d.path for d in diagnostics if d.code == "E110"}
+        secret_paths = {d.path for d in secrets}
+        diagnostics = {d for d in diagnostics if d.code == "E110" or d.path not in secret_paths}
+        diagnostics |= {d for d in secrets if d.path not in secret_keys}
         raise MonctlError(sorted(diagnostics)) from None
+    if secrets:
+        raise MonctlError(secrets)
+    return spec

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from erpgo_monctl.spec.operations import LintIgnore
 from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict
 
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
@@ -51,6 +52,7 @@ class Metric(Strict):
     labels: list[LabelName] = Field(default_factory=list)
     unit: str | None = None
     buckets: list[float] | None = None
+    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @field_validator("name")
     @classmethod
@@ -73,6 +75,7 @@ class RecordingRule(Strict):
     record: str
     expr: str = Field(min_length=1)
     labels: LabelMap = Field(default_factory=dict)
+    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @field_validator("record")
     @classmethod
@@ -101,6 +104,7 @@ class AlertRule(Strict):
     annotations: dict[str, str] = Field(default_factory=dict)
     runbook_url: str | None = None
     procedure: str | None = Field(default=None, description="on-call procedure (incidents.procedures) for the runbook")
+    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @field_validator("labels")
     @classmethod

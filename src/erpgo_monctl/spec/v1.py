@@ -10,7 +10,8 @@ from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
 from erpgo_monctl.spec.operations import Incidents, Lint, Stack
 from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
-from erpgo_monctl.spec.types import Duration, LabelMap, SecretFile, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, SecretFile, Strict
+from erpgo_monctl.spec.unit_tests import AlertTest
 
 
 class BasicAuth(Strict):
@@ -32,6 +33,8 @@ class Prometheus(Strict):
     retention: Duration = "30d"
     external_labels: LabelMap = Field(default_factory=dict)
     remote_write: list[RemoteWrite] = Field(default_factory=list)
+    alertmanagers: list[HostPort] = Field(default_factory=lambda: ["alertmanager:9093"], min_length=1,
+                                          description="where Prometheus sends alerts (host:port)")
 
 
 class Spec(Strict):
@@ -48,6 +51,7 @@ class Spec(Strict):
     recording_rules: list[RecordingGroup] = Field(default_factory=list)
     alerts: list[AlertGroup] = Field(default_factory=list)
     slos: list[SLO] = Field(default_factory=list)
+    tests: list[AlertTest] = Field(default_factory=list, description="alert unit tests run by `monctl test`")
     alertmanager: Alertmanager
     logging: Logging | None = None
     tracing: Tracing | None = None
