@@ -132,7 +132,7 @@ def test_cmd(
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Run the SLO and alert unit tests through `promtool test rules`. Exit 0 pass, 1 fail, 3 no promtool."""
+    """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
     from erpgo_monctl.pipeline import load_model
     from erpgo_monctl.testing import run_tests
 
@@ -198,6 +198,40 @@ def lint(
         summary = ", ".join(f"{n} {level}{plural[level]}" for level, n in counts.items())
         sys.stderr.write(f"lint: {spec}: {summary}\n" if found else f"ok: {spec}: no lint findings\n")
     raise typer.Exit(1 if has_errors(found) else 0)
+
+
+@app.command()
+def routes(
+    spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
+    env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
+    import json
+
+    from erpgo_monctl.checks import Context
+    from erpgo_monctl.pipeline import load_model
+    from erpgo_monctl.route_report import format_routing, route_report
+
+    try:
+        model, _ = load_model(spec, env)
+    except MonctlError as exc:
+        fail(exc, fmt)
+    result = route_report(model)
+    ctx = Context(model)
+    problems = [ctx.diag(path, "R001", "no alert of the spec reaches this route (check its matchers, and "
+                         "`continue` on the routes before it)", "warning") for _, path in result.unreachable]
+    if fmt is Format.json:
+        rows = [{"alert": a.alert, "labels": a.labels, "receivers": list(a.receivers), "catch_all": a.catch_all}
+                for a in result.alerts]
+        sys.stdout.write(json.dumps({"alerts": rows, "unreachable_routes": [
+            {"file": d.file, "line": d.line, "column": d.column, "path": d.path} for d in problems]},
+            indent=2) + "\n")
+    else:
+        for entry in result.alerts:
+            sys.stdout.write(format_routing(entry) + "\n")
+        report(problems, fmt)
+    raise typer.Exit(1 if problems else 0)
 
 
 def main() -> None:

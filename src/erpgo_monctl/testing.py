@@ -1,4 +1,5 @@
-"""`monctl test`: render a spec into a temporary directory and run every unit-test file with promtool.
+"""`monctl test`: render a spec into a temporary directory, run every unit-test file with promtool
+and every routing expectation with amtool.
 
 Failures are reported against the spec entry the test file came from (the SLO or the
 `tests:` item), with promtool's own explanation of expected versus got.
@@ -93,6 +94,7 @@ def run_tests(model: Model) -> list[UnitTestResult]:
     from erpgo_monctl.tools import require
 
     promtool = require("promtool")
+    amtool = require("amtool") if model.spec.alertmanager.route_tests else ""
     files = render_model(model)
     with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
         root = Path(tmp)
@@ -100,4 +102,35 @@ def run_tests(model: Model) -> list[UnitTestResult]:
             target = root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        return run_test_files(model, root, promtool)
+        results = run_test_files(model, root, promtool)
+        if amtool:
+            results += run_route_tests(model, root, amtool)
+        return results
+
+
+def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTestResult]:
+    """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`."""
+    from erpgo_monctl.checks import Context
+    from erpgo_monctl.tools import TOOL_TIMEOUT_S
+
+    config = directory / "configs" / "alertmanager.yml"
+    ctx = Context(model)
+    results = []
+    for index, test in enumerate(model.spec.alertmanager.route_tests):
+        where = PurePosixPath(f"alertmanager.route_tests[{index}]")
+        labels = [f"{key}={value}" for key, value in sorted(test.labels.items())]
+        argv = [amtool, "config", "routes", "test", f"--config.file={config}",
+                f"--verify.receivers={','.join(test.receivers)}", *labels]
+        try:
+            proc = subprocess.run(argv, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            proc = subprocess.CompletedProcess(argv, 1, "", f"amtool timed out after {TOOL_TIMEOUT_S}s")
+        if proc.returncode == 0:
+            results.append(UnitTestResult(where, True))
+            continue
+        output = (proc.stdout + proc.stderr).strip()
+        message = (f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
+                   f"amtool says: {' '.join(output.split())}")
+        diag = ctx.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
+        results.append(UnitTestResult(where, False, output, [diag]))
+    return results

@@ -108,6 +108,14 @@ class InhibitRule(Strict):
     description: str = ""
 
 
+class RouteTest(Strict):
+    """A routing expectation: an alert with these labels reaches exactly these receivers, in order."""
+
+    labels: dict[str, str] = Field(min_length=1)
+    receivers: list[str] = Field(min_length=1)
+    description: str = ""
+
+
 class Alertmanager(Strict):
     resolve_timeout: Duration | None = None
     smtp: SMTP | None = None
@@ -115,6 +123,8 @@ class Alertmanager(Strict):
     route: RootRoute
     receivers: list[Receiver] = Field(min_length=1)
     inhibit_rules: list[InhibitRule] = Field(default_factory=list)
+    route_tests: list[RouteTest] = Field(
+        default_factory=list, description="checked by `monctl test` with amtool config routes test")
 
     @model_validator(mode="after")
     def _globals_for_receivers(self) -> Alertmanager:

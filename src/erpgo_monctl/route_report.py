@@ -1,0 +1,68 @@
+"""`monctl routes`: for every alert, the receivers it reaches; routes no alert reaches; catch-all fall-through.
+
+An alert's routing labels are the ones the spec knows statically: `alertname`, `severity`
+and the rule's labels (SLO burn alerts included). Labels that only the expression
+produces at run time (instance, job ...) are unknown here, so a route matching on them
+is reported as reached by no alert of the spec — true as far as the spec can tell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from erpgo_monctl.model import Model
+from erpgo_monctl.routing import RoutePath, iter_routes, match_routes, spec_path
+from erpgo_monctl.spec.load import PathKey
+
+
+@dataclass(frozen=True)
+class AlertRouting:
+    alert: str
+    labels: dict[str, str]
+    receivers: tuple[str, ...]
+    catch_all: bool  # reached only the root route's receiver
+    spec_path: PathKey
+
+
+@dataclass(frozen=True)
+class RouteReport:
+    alerts: list[AlertRouting]
+    unreachable: list[tuple[RoutePath, PathKey]]
+
+
+def alert_label_sets(model: Model) -> list[tuple[str, dict[str, str], PathKey]]:
+    """(alert name, static labels, spec path) of every alert the spec renders."""
+    from erpgo_monctl.slo import burn_alerts
+
+    found: list[tuple[str, dict[str, str], PathKey]] = []
+    for g, group in enumerate(model.spec.alerts):
+        for r, rule in enumerate(group.rules):
+            labels = {"alertname": rule.alert, "severity": rule.severity, **rule.labels}
+            found.append((rule.alert, labels, ("alerts", g, "rules", r, "alert")))
+    for s, slo in enumerate(model.spec.slos):
+        for burn in burn_alerts(slo):
+            labels = {"alertname": burn.rule.alert, "severity": burn.rule.severity, **burn.rule.labels}
+            found.append((burn.rule.alert, labels, ("slos", s, "name")))
+    return found
+
+
+def route_report(model: Model) -> RouteReport:
+    """Where each alert goes, and which routes nothing reaches."""
+    root = model.spec.alertmanager.route
+    reached: set[RoutePath] = set()
+    alerts: list[AlertRouting] = []
+    for name, labels, path in alert_label_sets(model):
+        matches = match_routes(root, labels)
+        for match in matches:
+            for depth in range(len(match.path) + 1):
+                reached.add(match.path[:depth])
+        catch_all = all(match.path == () for match in matches)
+        alerts.append(AlertRouting(name, labels, tuple(m.receiver for m in matches), catch_all, path))
+    unreachable = [(path, spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
+    return RouteReport(alerts, unreachable)
+
+
+def format_routing(entry: AlertRouting) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in sorted(entry.labels.items()) if k != "alertname")
+    note = "  (catch-all: no route matches)" if entry.catch_all else ""
+    return f"{entry.alert} {{{shown}}} -> {', '.join(entry.receivers)}{note}"
