@@ -77,23 +77,39 @@ def main() -> int:
             r_wall, r_mem, r_code = median_of([MONCTL, "render", str(spec), "--out", str(out)], runs)
             failed |= bool(v_code or r_code)
             size = f"{spec.stat().st_size / 2**20:.1f} MiB"
-            rows.append((f"N={n}", size, f"{v_wall:.2f} s", f"{v_mem:.0f} MiB", f"{r_wall:.2f} s", f"{r_mem:.0f} MiB"))
+            rows.append(
+                (f"N={n}", size, f"{v_wall:.2f} s", f"{v_mem:.0f} MiB", f"{r_wall:.2f} s", f"{r_mem:.0f} MiB")
+            )
             promtool = shutil.which("promtool")
             if n == max(SIZES) and promtool:
-                p_wall, _, p_code = measure([promtool, "check", "rules", str(out / "configs/alert_rules.yml"),
-                                             str(out / "configs/slo_rules.yml")] if (out / "configs/slo_rules.yml")
-                                            .exists() else [promtool, "check", "rules",
-                                                            str(out / "configs/alert_rules.yml")])
+                p_wall, _, p_code = measure(
+                    [
+                        promtool,
+                        "check",
+                        "rules",
+                        str(out / "configs/alert_rules.yml"),
+                        str(out / "configs/slo_rules.yml"),
+                    ]
+                    if (out / "configs/slo_rules.yml").exists()
+                    else [promtool, "check", "rules", str(out / "configs/alert_rules.yml")]
+                )
                 failed |= p_code != 0
                 verdict = "passes" if p_code == 0 else "FAILS"
                 promtool_line = f"`promtool check rules` on the N={n} rule files: {p_wall:.2f} s ({verdict})"
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lines = [f"Measured on: {machine()}", "",
-             "| spec | size | validate (median) | validate peak RSS | render (median) | render peak RSS |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"Measured on: {machine()}",
+        "",
+        "| spec | size | validate (median) | validate peak RSS | render (median) | render peak RSS |",
+        "|---|---|---|---|---|---|",
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
-    lines += ["", f"`monctl --help` start-up: {help_wall:.3f} s median of 10 ({help_mem:.0f} MiB)", promtool_line]
+    lines += [
+        "",
+        f"`monctl --help` start-up: {help_wall:.3f} s median of 10 ({help_mem:.0f} MiB)",
+        promtool_line,
+    ]
     report = "\n".join(lines) + "\n"
     sys.stdout.write(report)
     (HERE / "results").mkdir(exist_ok=True)

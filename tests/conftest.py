@@ -46,7 +46,7 @@ def rendered_dir(rendered: dict[PurePosixPath, bytes], tmp_path_factory: pytest.
 
 
 def seed_block(first_line: str) -> str:
-    """The seed guide's fenced code block whose first line is `first_line` (e.g. `# configs/alertmanager.yml`)."""
+    """The seed guide's fenced block whose first line is `first_line` (e.g. `# configs/alertmanager.yml`)."""
     if not SEED.is_file():
         pytest.skip(f"seed guide not found at {SEED}")
     for block in re.findall(r"```(?:yaml|json)\n(.*?)```", SEED.read_text(encoding="utf-8"), flags=re.S):

@@ -21,8 +21,12 @@ def test_every_erpgo_alert_routes_as_amtool_says(erpgo_model: Model, rendered_di
     config = rendered_dir / "configs/alertmanager.yml"
     for entry in report.alerts:
         labels = [f"{k}={v}" for k, v in sorted(entry.labels.items())]
-        proc = subprocess.run([amtool, "config", "routes", "test", f"--config.file={config}", *labels],
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [amtool, "config", "routes", "test", f"--config.file={config}", *labels],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert proc.stdout.strip().split(",") == list(entry.receivers), entry
 
 
@@ -43,7 +47,10 @@ def test_unreachable_route_is_flagged_with_its_location(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["routes", str(spec)])
     assert result.exit_code == 1
     assert "DiskSpaceLow {service=infrastructure, severity=critical} -> on-call\n" in result.stdout
-    assert "warning[R001]: alertmanager.route.routes[2]: no alert of the spec reaches this route" in result.stderr
+    assert (
+        "warning[R001]: alertmanager.route.routes[2]: no alert of the spec reaches this route"
+        in result.stderr
+    )
 
 
 def test_routes_json_lists_every_alert() -> None:
@@ -60,8 +67,9 @@ def test_routes_json_lists_every_alert() -> None:
 def test_wrong_routing_expectation_fails_monctl_test(tmp_path: Path, receivers: list[str]) -> None:
     need("promtool")
     need("amtool")
-    text = ERPGO_SPEC.read_text().replace("      receivers: [on-call, devops-team]\n",
-                                          f"      receivers: [{', '.join(receivers)}]\n", 1)
+    text = ERPGO_SPEC.read_text().replace(
+        "      receivers: [on-call, devops-team]\n", f"      receivers: [{', '.join(receivers)}]\n", 1
+    )
     spec = tmp_path / "spec.yaml"
     spec.write_text(text)
     result = CliRunner().invoke(app, ["test", str(spec)])

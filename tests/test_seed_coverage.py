@@ -27,7 +27,13 @@ def _seed_text() -> str:
 
 def test_every_seed_scrape_job(rendered: Tree) -> None:
     seed_jobs = set(re.findall(r"job_name: '([^']+)'", _seed_text()))
-    assert seed_jobs == {"erpgo-api", "node-exporter", "postgres-exporter", "redis-exporter", "docker-exporter"}
+    assert seed_jobs == {
+        "erpgo-api",
+        "node-exporter",
+        "postgres-exporter",
+        "redis-exporter",
+        "docker-exporter",
+    }
     ours = {job["job_name"] for job in _yaml(rendered, "configs/prometheus.yml")["scrape_configs"]}
     assert seed_jobs <= ours
     assert "cadvisor" in ours  # in the seed's compose stack but never scraped there
@@ -55,7 +61,9 @@ def test_every_seed_receiver_route_and_inhibition(rendered: Tree) -> None:
     seed = yaml.safe_load(seed_block("# configs/alertmanager.yml"))
     ours = _yaml(rendered, "configs/alertmanager.yml")
     assert {r["name"] for r in seed["receivers"]} == {r["name"] for r in ours["receivers"]}
-    seed_routes = [(f'{k}="{v}"', r["receiver"]) for r in seed["route"]["routes"] for k, v in r["match"].items()]
+    seed_routes = [
+        (f'{k}="{v}"', r["receiver"]) for r in seed["route"]["routes"] for k, v in r["match"].items()
+    ]
     assert seed_routes == [(r["matchers"][0], r["receiver"]) for r in ours["route"]["routes"]]
     assert ours["inhibit_rules"][0]["equal"] == seed["inhibit_rules"][0]["equal"]
     for key in ("group_by", "group_wait", "group_interval", "repeat_interval", "receiver"):
@@ -86,8 +94,10 @@ def test_every_seed_datasource_plus_jaeger(rendered: Tree) -> None:
 def test_every_seed_dashboard_panel(rendered: Tree) -> None:
     seed_text = _seed_text()
     blocks = re.findall(r"```json\n(.*?)```", seed_text, flags=re.S)
-    seed_dashboards = {d["dashboard"]["title"]: [p["title"] for p in d["dashboard"]["panels"]]
-                       for d in map(json.loads, blocks)}
+    seed_dashboards = {
+        d["dashboard"]["title"]: [p["title"] for p in d["dashboard"]["panels"]]
+        for d in map(json.loads, blocks)
+    }
     ours = {}
     for path, content in rendered.items():
         if path.suffix == ".json" and "dashboards" in path.parts:
@@ -102,7 +112,7 @@ def test_every_seed_compose_service(rendered: Tree) -> None:
     compose = _yaml(rendered, "docker-compose.monitoring.yml")
     seed_services = {"prometheus", "grafana", "alertmanager", "loki", "promtail", "node-exporter", "cadvisor"}
     ours = set(compose["services"])
-    # Promtail reached end of life on 2026-03-02: Alloy runs the same pipelines (promtail.yml is still rendered).
+    # Promtail reached end of life on 2026-03-02: Alloy runs the same pipelines (promtail.yml still rendered).
     assert seed_services - {"promtail"} <= ours
     assert "alloy" in ours and "jaeger" in ours
 
@@ -118,5 +128,9 @@ def test_every_seed_metric_is_declared(erpgo_model: Model) -> None:
 def test_incident_levels_and_procedures(erpgo_model: Model) -> None:
     incidents = erpgo_model.spec.incidents
     assert [(lvl.name, lvl.response_time) for lvl in incidents.levels] == [
-        ("Critical", "15m"), ("High", "1h"), ("Medium", "4h"), ("Low", "24h")]
+        ("Critical", "15m"),
+        ("High", "1h"),
+        ("Medium", "4h"),
+        ("Low", "24h"),
+    ]
     assert set(incidents.procedures) == {"critical_alert", "performance_degradation", "security_incident"}

@@ -7,7 +7,7 @@ Heavy modules (jinja2, grafanalib, jsonschema) are imported inside commands so
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -15,11 +15,16 @@ import typer
 
 from erpgo_monctl.errors import Diagnostic, MonctlError, diagnostics_to_json
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None, help="Monitoring as code: one typed spec -> ready-to-run configs.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Monitoring as code: one typed spec -> ready-to-run configs.",
+)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
@@ -69,7 +74,9 @@ def render(
     spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
     out: Annotated[Path, typer.Option("--out", help="output directory")] = Path("out"),
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
-    check: Annotated[bool, typer.Option("--check", help="compare with --out, print drift, write nothing")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="compare with --out, print drift, write nothing")
+    ] = False,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Validate, then write every artifact into --out atomically (or --check for drift)."""
@@ -87,8 +94,10 @@ def render(
             changes, diff = drift(posix, out)
             if changes:
                 sys.stdout.write(diff)
-                sys.stderr.write(f"drift: {len(changes)} file(s) differ from {spec} in {out}: "
-                                 f"run `monctl render {spec} --out {out}`\n")
+                sys.stderr.write(
+                    f"drift: {len(changes)} file(s) differ from {spec} in {out}: "
+                    f"run `monctl render {spec} --out {out}`\n"
+                )
                 raise typer.Exit(1)
             sys.stderr.write(f"ok: {out} matches {spec} ({len(files)} files)\n")
             return
@@ -160,8 +169,10 @@ def test_cmd(
 def lint(
     spec: Annotated[Path | None, typer.Argument(help="spec file", show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", metavar="text|json|sarif", help="report format")] = "text",
-    explain: Annotated[str | None, typer.Option("--explain", metavar="RULE",
-                                                help="print what RULE catches, why, and examples")] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", metavar="RULE", help="print what RULE catches, why, and examples"),
+    ] = None,
 ) -> None:
     """Best-practice findings with stable rule ids. Exit 0, or 1 if any finding is at error level."""
     from erpgo_monctl.errors import UsageError, has_errors
@@ -219,14 +230,33 @@ def routes(
         fail(exc, fmt)
     result = route_report(model)
     ctx = Context(model)
-    problems = [ctx.diag(path, "R001", "no alert of the spec reaches this route (check its matchers, and "
-                         "`continue` on the routes before it)", "warning") for _, path in result.unreachable]
+    problems = [
+        ctx.diag(
+            path,
+            "R001",
+            "no alert of the spec reaches this route (check its matchers, and "
+            "`continue` on the routes before it)",
+            "warning",
+        )
+        for _, path in result.unreachable
+    ]
     if fmt is Format.json:
-        rows = [{"alert": a.alert, "labels": a.labels, "receivers": list(a.receivers), "catch_all": a.catch_all}
-                for a in result.alerts]
-        sys.stdout.write(json.dumps({"alerts": rows, "unreachable_routes": [
-            {"file": d.file, "line": d.line, "column": d.column, "path": d.path} for d in problems]},
-            indent=2) + "\n")
+        rows = [
+            {"alert": a.alert, "labels": a.labels, "receivers": list(a.receivers), "catch_all": a.catch_all}
+            for a in result.alerts
+        ]
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "alerts": rows,
+                    "unreachable_routes": [
+                        {"file": d.file, "line": d.line, "column": d.column, "path": d.path} for d in problems
+                    ],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         for entry in result.alerts:
             sys.stdout.write(format_routing(entry) + "\n")

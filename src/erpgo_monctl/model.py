@@ -36,8 +36,13 @@ EXPORTER_PREFIXES: dict[str, tuple[str, ...]] = {
     "custom": (),
 }
 # Series every scrape yields, and the standard process/runtime collectors of client libraries.
-UNIVERSAL_METRICS = ("up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling",
-                     "scrape_series_added")
+UNIVERSAL_METRICS = (
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added",
+)
 CLIENT_LIBRARY_PREFIXES = ("process_", "go_", "promhttp_", "python_")
 
 
@@ -87,8 +92,18 @@ class Model:
         for entry in entries:
             kind = entry.kind if isinstance(entry, Exporter) else "service"
             scheme = entry.scheme if isinstance(entry, Service) else "http"
-            jobs.append(ScrapeJob(entry.name, list(entry.targets), entry.metrics_path, scheme,
-                                  entry.scrape_interval, entry.scrape_timeout, dict(entry.labels), kind))
+            jobs.append(
+                ScrapeJob(
+                    entry.name,
+                    list(entry.targets),
+                    entry.metrics_path,
+                    scheme,
+                    entry.scrape_interval,
+                    entry.scrape_timeout,
+                    dict(entry.labels),
+                    kind,
+                )
+            )
         return jobs
 
     def alert_rules(self) -> list[tuple[AlertGroup, AlertRule]]:
@@ -111,12 +126,22 @@ class Model:
     @cached_property
     def datasources(self) -> list[Datasource]:
         stack = self.spec.stack
-        found = [Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True),
-                 Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093")]
+        found = [
+            Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True),
+            Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093"),
+        ]
         if self.spec.logging is not None and stack.loki is not None:
-            found.append(Datasource("Loki", "loki", "loki", f"http://loki:{self.spec.logging.loki.http_port}"))
-        if self.spec.tracing is not None and self.spec.tracing.jaeger is not None and stack.jaeger is not None:
-            found.append(Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{self.spec.tracing.jaeger.ui_port}"))
+            found.append(
+                Datasource("Loki", "loki", "loki", f"http://loki:{self.spec.logging.loki.http_port}")
+            )
+        if (
+            self.spec.tracing is not None
+            and self.spec.tracing.jaeger is not None
+            and stack.jaeger is not None
+        ):
+            found.append(
+                Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{self.spec.tracing.jaeger.ui_port}")
+            )
         return found
 
     @cached_property

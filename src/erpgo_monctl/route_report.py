@@ -1,4 +1,4 @@
-"""`monctl routes`: for every alert, the receivers it reaches; routes no alert reaches; catch-all fall-through.
+"""`monctl routes`: the receivers every alert reaches, routes no alert reaches, catch-all fall-through.
 
 An alert's routing labels are the ones the spec knows statically: `alertname`, `severity`
 and the rule's labels (SLO burn alerts included). Labels that only the expression

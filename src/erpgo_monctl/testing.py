@@ -119,8 +119,15 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
         labels = [f"{key}={value}" for key, value in sorted(test.labels.items())]
-        argv = [amtool, "config", "routes", "test", f"--config.file={config}",
-                f"--verify.receivers={','.join(test.receivers)}", *labels]
+        argv = [
+            amtool,
+            "config",
+            "routes",
+            "test",
+            f"--config.file={config}",
+            f"--verify.receivers={','.join(test.receivers)}",
+            *labels,
+        ]
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False)
         except subprocess.TimeoutExpired:
@@ -129,8 +136,10 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
             results.append(UnitTestResult(where, True))
             continue
         output = (proc.stdout + proc.stderr).strip()
-        message = (f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
-                   f"amtool says: {' '.join(output.split())}")
+        message = (
+            f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
+            f"amtool says: {' '.join(output.split())}"
+        )
         diag = ctx.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
         results.append(UnitTestResult(where, False, output, [diag]))
     return results

@@ -17,7 +17,7 @@ from erpgo_monctl.errors import Diagnostic, MonctlError, ToolMissingError
 INSTALL_HINTS = {
     "promtool": "install it with `apt-get install prometheus` (Debian/Ubuntu) or from prometheus.io/download",
     "amtool": "install it with `apt-get install prometheus-alertmanager` (Debian/Ubuntu) "
-              "or from prometheus.io/download",
+    "or from prometheus.io/download",
 }
 TOOL_TIMEOUT_S = 300
 
@@ -33,8 +33,19 @@ def require(tool: str) -> str:
     """Absolute path of `tool`, or ToolMissingError naming how to install it."""
     found = shutil.which(tool)
     if not found:
-        raise ToolMissingError([Diagnostic("<monctl>", 0, 0, "", "T000", "error",
-                                           f"{tool} not found on PATH: {INSTALL_HINTS.get(tool, '')}")])
+        raise ToolMissingError(
+            [
+                Diagnostic(
+                    "<monctl>",
+                    0,
+                    0,
+                    "",
+                    "T000",
+                    "error",
+                    f"{tool} not found on PATH: {INSTALL_HINTS.get(tool, '')}",
+                )
+            ]
+        )
     return found
 
 
@@ -43,14 +54,22 @@ def run_tool(name: str, argv: list[str], file: Path) -> CheckResult:
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        return CheckResult(name, False, [Diagnostic(str(file), 1, 1, "", "T002", "error",
-                                                    f"{argv[0]} timed out after {TOOL_TIMEOUT_S}s")])
+        return CheckResult(
+            name,
+            False,
+            [
+                Diagnostic(
+                    str(file), 1, 1, "", "T002", "error", f"{argv[0]} timed out after {TOOL_TIMEOUT_S}s"
+                )
+            ],
+        )
     if proc.returncode == 0:
         return CheckResult(name, True)
     output = (proc.stdout + proc.stderr).strip().splitlines()
     lines = [line.strip() for line in output if line.strip()] or [f"exit code {proc.returncode}"]
-    return CheckResult(name, False, [Diagnostic(str(file), 1, 1, "", "T001", "error", f"{name}: {line}")
-                                     for line in lines])
+    return CheckResult(
+        name, False, [Diagnostic(str(file), 1, 1, "", "T001", "error", f"{name}: {line}") for line in lines]
+    )
 
 
 def _load_yaml(path: Path) -> Any:
@@ -65,11 +84,22 @@ def check_compose(path: Path) -> CheckResult:
 
     import jsonschema
 
-    schema = json.loads(files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text())
+    schema = json.loads(
+        files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text()
+    )
     validator = jsonschema.Draft7Validator(schema)
-    found = [Diagnostic(str(path), 1, 1, ".".join(str(p) for p in err.absolute_path), "T010", "error",
-                        f"compose schema: {err.message}")
-             for err in validator.iter_errors(_load_yaml(path))]
+    found = [
+        Diagnostic(
+            str(path),
+            1,
+            1,
+            ".".join(str(p) for p in err.absolute_path),
+            "T010",
+            "error",
+            f"compose schema: {err.message}",
+        )
+        for err in validator.iter_errors(_load_yaml(path))
+    ]
     return CheckResult("compose: Compose Specification schema", not found, found)
 
 
@@ -78,7 +108,11 @@ def check_dashboards(directory: Path) -> CheckResult:
     from erpgo_monctl.checks.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
     datasources = directory / "configs/grafana/provisioning/datasources/datasources.yml"
-    uids = {ds["uid"] for ds in (_load_yaml(datasources) or {}).get("datasources", [])} if datasources.is_file() else set()
+    uids = (
+        {ds["uid"] for ds in (_load_yaml(datasources) or {}).get("datasources", [])}
+        if datasources.is_file()
+        else set()
+    )
     found: list[Diagnostic] = []
     for path in sorted((directory / "configs/grafana/dashboards").rglob("*.json")):
         doc = json.loads(path.read_text(encoding="utf-8"))
@@ -91,13 +125,22 @@ def check_tree(directory: Path) -> list[CheckResult]:
     """Every checker that applies to a rendered output directory."""
     configs = directory / "configs"
     if not (configs / "prometheus.yml").is_file():
-        raise MonctlError(f"{directory} does not look like monctl output (no configs/prometheus.yml): "
-                          "run `monctl render SPEC --out DIR` first")
+        raise MonctlError(
+            f"{directory} does not look like monctl output (no configs/prometheus.yml): "
+            "run `monctl render SPEC --out DIR` first"
+        )
     promtool, amtool = require("promtool"), require("amtool")
-    results = [run_tool("promtool check config", [promtool, "check", "config", str(configs / "prometheus.yml")],
-                        configs / "prometheus.yml")]
+    results = [
+        run_tool(
+            "promtool check config",
+            [promtool, "check", "config", str(configs / "prometheus.yml")],
+            configs / "prometheus.yml",
+        )
+    ]
     for rules in sorted(configs.glob("*_rules.yml")):
-        results.append(run_tool(f"promtool check rules {rules.name}", [promtool, "check", "rules", str(rules)], rules))
+        results.append(
+            run_tool(f"promtool check rules {rules.name}", [promtool, "check", "rules", str(rules)], rules)
+        )
     alertmanager = configs / "alertmanager.yml"
     results.append(run_tool("amtool check-config", [amtool, "check-config", str(alertmanager)], alertmanager))
     compose = directory / "docker-compose.monitoring.yml"
@@ -108,5 +151,7 @@ def check_tree(directory: Path) -> list[CheckResult]:
     tests = directory / "tests"
     if tests.is_dir():
         for test in sorted(tests.glob("*.yml")):
-            results.append(run_tool(f"promtool test rules {test.name}", [promtool, "test", "rules", str(test)], test))
+            results.append(
+                run_tool(f"promtool test rules {test.name}", [promtool, "test", "rules", str(test)], test)
+            )
     return results

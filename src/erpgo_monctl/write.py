@@ -32,8 +32,10 @@ def _refuse_foreign(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise MonctlError(f"{out} exists and is not a directory: choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise MonctlError(f"{out} is not empty and was not created by monctl (no {MARKER} file): "
-                          "refusing to replace it; choose an empty or new --out directory")
+        raise MonctlError(
+            f"{out} is not empty and was not created by monctl (no {MARKER} file): "
+            "refusing to replace it; choose an empty or new --out directory"
+        )
 
 
 def write_tree(files: Files, out: Path) -> None:
@@ -95,8 +97,11 @@ def drift(files: Files, out: Path) -> tuple[list[Change], str]:
         changes.append(Change(str(rel), kind))
         old_lines = _lines(old)
         new_lines = _lines(new)
-        diff_parts.extend(difflib.unified_diff(old_lines, new_lines, fromfile=f"{out}/{rel}",
-                                               tofile=f"rendered/{rel}", lineterm=""))
+        diff_parts.extend(
+            difflib.unified_diff(
+                old_lines, new_lines, fromfile=f"{out}/{rel}", tofile=f"rendered/{rel}", lineterm=""
+            )
+        )
     return changes, "\n".join(diff_parts) + ("\n" if diff_parts else "")
 
 

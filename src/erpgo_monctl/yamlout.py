@@ -18,7 +18,16 @@ from typing import Any
 _PLAIN = re.compile(r"[A-Za-z_/$][A-Za-z0-9_./:@$+-]*(?: [A-Za-z0-9_./@$+(){}-]+)*")
 _DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
 _YAML11_SPECIAL = {
-    "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~",
+    "y",
+    "n",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "true",
+    "false",
+    "null",
+    "~",
 }
 
 
@@ -27,13 +36,20 @@ _SINGLE_SAFE = re.compile(r"[\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe]*")
 
 def _quote(text: str) -> str:
     """'single' quotes when the text needs no escapes (readable matchers), else JSON-style double."""
-    if "'" not in text and _SINGLE_SAFE.fullmatch(text) and not text.startswith(" ") and not text.endswith(" "):
+    if (
+        "'" not in text
+        and _SINGLE_SAFE.fullmatch(text)
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    ):
         return f"'{text}'"
     return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 # characters YAML does not allow raw in a document (escaped inside double quotes)
-_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def _scalar(value: Any) -> str:
@@ -129,6 +145,8 @@ def dump_yaml(data: Any, header: str | None = None) -> str:
         _emit(data, "", out)
         text = "".join(out).lstrip("\n")
     else:
-        text = _scalar(data) if not isinstance(data, dict | list) else ("{}" if isinstance(data, dict) else "[]")
+        text = (
+            _scalar(data) if not isinstance(data, dict | list) else ("{}" if isinstance(data, dict) else "[]")
+        )
     prefix = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) if header else ""
     return prefix + text + "\n"

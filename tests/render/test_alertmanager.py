@@ -27,14 +27,27 @@ def _walk_keys(node: Any) -> set[str]:
 
 def test_no_deprecated_match_keys(config: dict[str, Any]) -> None:
     keys = _walk_keys(config)
-    assert not keys & {"match", "match_re", "source_match", "source_match_re", "target_match", "target_match_re"}
-    assert config["inhibit_rules"][0] == {"source_matchers": ['severity="critical"'],
-                                          "target_matchers": ['severity="warning"'], "equal": ["alertname", "service"]}
+    assert not keys & {
+        "match",
+        "match_re",
+        "source_match",
+        "source_match_re",
+        "target_match",
+        "target_match_re",
+    }
+    assert config["inhibit_rules"][0] == {
+        "source_matchers": ['severity="critical"'],
+        "target_matchers": ['severity="warning"'],
+        "equal": ["alertname", "service"],
+    }
 
 
 def test_slo_ticket_is_inhibited_while_its_page_fires(config: dict[str, Any]) -> None:
-    assert {"source_matchers": ['slo_alert="page"'], "target_matchers": ['slo_alert="ticket"'],
-            "equal": ["slo", "service"]} in config["inhibit_rules"]
+    assert {
+        "source_matchers": ['slo_alert="page"'],
+        "target_matchers": ['slo_alert="ticket"'],
+        "equal": ["slo", "service"],
+    } in config["inhibit_rules"]
 
 
 def test_email_subjects_are_headers(config: dict[str, Any]) -> None:
@@ -70,8 +83,12 @@ def test_secrets_are_file_references(config: dict[str, Any], rendered: dict[Pure
 
 def test_amtool_accepts_rendered_config(rendered_dir: Path) -> None:
     amtool = need("amtool")
-    proc = subprocess.run([amtool, "check-config", str(rendered_dir / "configs/alertmanager.yml")],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [amtool, "check-config", str(rendered_dir / "configs/alertmanager.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -95,7 +112,20 @@ def test_routing_matches_amtool(rendered_dir: Path) -> None:
         ("alertname=SlowQueries", "severity=warning", "service=postgres"): "default",
     }
     for labels, receiver in cases.items():
-        proc = subprocess.run([amtool, "config", "routes", "test", "--config.file",
-                               str(rendered_dir / "configs/alertmanager.yml"), "--verify.receivers", receiver, *labels],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [
+                amtool,
+                "config",
+                "routes",
+                "test",
+                "--config.file",
+                str(rendered_dir / "configs/alertmanager.yml"),
+                "--verify.receivers",
+                receiver,
+                *labels,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert proc.returncode == 0, (labels, proc.stdout + proc.stderr)

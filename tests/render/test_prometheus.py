@@ -11,7 +11,14 @@ from erpgo_monctl.model import Model
 from erpgo_monctl.render import prometheus
 from tests.conftest import need, seed_block
 
-SEED_JOBS = {"erpgo-api", "node-exporter", "postgres-exporter", "redis-exporter", "docker-exporter", "cadvisor"}
+SEED_JOBS = {
+    "erpgo-api",
+    "node-exporter",
+    "postgres-exporter",
+    "redis-exporter",
+    "docker-exporter",
+    "cadvisor",
+}
 
 
 def _config(model: Model) -> dict:
@@ -39,7 +46,9 @@ def test_globals_and_external_labels_match_the_seed(erpgo_model: Model) -> None:
 def test_recording_rules_are_in_a_rule_file_not_in_prometheus_yml(erpgo_model: Model) -> None:
     config = _config(erpgo_model)
     assert "recording_rules" not in config
-    expected = ["alert_rules.yml", "recording_rules.yml"] + (["slo_rules.yml"] if erpgo_model.spec.slos else [])
+    expected = ["alert_rules.yml", "recording_rules.yml"] + (
+        ["slo_rules.yml"] if erpgo_model.spec.slos else []
+    )
     assert config["rule_files"] == expected
 
 
@@ -57,8 +66,12 @@ def test_header_says_generated(erpgo_model: Model) -> None:
 
 def test_promtool_accepts_rendered_config(rendered_dir: Path) -> None:
     promtool = need("promtool")
-    proc = subprocess.run([promtool, "check", "config", str(rendered_dir / "configs/prometheus.yml")],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [promtool, "check", "config", str(rendered_dir / "configs/prometheus.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "SUCCESS" in proc.stdout + proc.stderr
 
@@ -70,6 +83,8 @@ def test_promtool_rejects_the_seeds_prometheus_yml(tmp_path: Path) -> None:
     seed.write_text(seed_block("# configs/prometheus.yml"))
     for name in ("alert_rules.yml", "recording_rules.yml"):
         (tmp_path / name).write_text("groups: []\n")
-    proc = subprocess.run([promtool, "check", "config", str(seed)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [promtool, "check", "config", str(seed)], capture_output=True, text=True, check=False
+    )
     assert proc.returncode != 0
     assert "recording_rules" in proc.stdout + proc.stderr

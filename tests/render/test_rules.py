@@ -84,9 +84,14 @@ def test_percentiles_aggregate_by_le(rendered: dict[PurePosixPath, bytes]) -> No
 def test_every_seed_recording_rule_is_rendered(rendered: dict[PurePosixPath, bytes]) -> None:
     doc = yaml.safe_load(rendered[PurePosixPath("configs/recording_rules.yml")])
     records = {rule["record"] for group in doc["groups"] for rule in group["rules"]}
-    assert records == {"job:http_requests:rate5m", "job:http_requests_errors:rate5m",
-                       "job:http_request_duration_seconds:p95:5m", "job:db_connections_usage_percent",
-                       "business:orders_per_minute", "business:revenue_per_hour"}
+    assert records == {
+        "job:http_requests:rate5m",
+        "job:http_requests_errors:rate5m",
+        "job:http_request_duration_seconds:p95:5m",
+        "job:db_connections_usage_percent",
+        "business:orders_per_minute",
+        "business:revenue_per_hour",
+    }
 
 
 def test_tiered_alert_names_render_side_by_side(erpgo_model: Model) -> None:
@@ -96,13 +101,19 @@ def test_tiered_alert_names_render_side_by_side(erpgo_model: Model) -> None:
     warning = spec.alerts[0].rules[0].model_copy(update={"severity": "warning"})
     spec.alerts[0].rules.append(warning)
     doc = yaml.safe_load(rules.render(Model(spec))[PurePosixPath("configs/alert_rules.yml")])
-    tiers = [r["labels"]["severity"] for g in doc["groups"] for r in g["rules"] if r["alert"] == "HighErrorRate"]
+    tiers = [
+        r["labels"]["severity"] for g in doc["groups"] for r in g["rules"] if r["alert"] == "HighErrorRate"
+    ]
     assert tiers == ["critical", "warning"]
 
 
 def test_promtool_accepts_rule_files(rendered_dir: Path) -> None:
     promtool = need("promtool")
     for name in ("alert_rules.yml", "recording_rules.yml"):
-        proc = subprocess.run([promtool, "check", "rules", str(rendered_dir / "configs" / name)],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [promtool, "check", "rules", str(rendered_dir / "configs" / name)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -29,7 +29,7 @@ def test_critical_runbook_has_response_time_and_procedure(rendered: dict[PurePos
     assert "Severity: critical (Critical: respond within 15m)" in text
     assert "## On-call procedure: Critical alert" in text
     assert "1. Acknowledge alert within 5 minutes" in text
-    assert "status_code=~\"5..\"" in text
+    assert 'status_code=~"5.."' in text
 
 
 def test_security_alert_uses_security_procedure(rendered: dict[PurePosixPath, bytes]) -> None:

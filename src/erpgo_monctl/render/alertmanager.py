@@ -74,7 +74,9 @@ def _receiver(receiver: Receiver) -> dict[str, Any]:
             if hook.max_alerts is not None:
                 entry["max_alerts"] = hook.max_alerts
             if hook.credentials_file:
-                entry["http_config"] = {"authorization": {"credentials_file": secret_path(hook.credentials_file)}}
+                entry["http_config"] = {
+                    "authorization": {"credentials_file": secret_path(hook.credentials_file)}
+                }
             hooks.append(entry)
         data["webhook_configs"] = hooks
     if receiver.pagerduty:
@@ -119,8 +121,11 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
         config["global"] = global_
     config["route"] = root
     inhibit_rules = [
-        {"source_matchers": list(rule.source_matchers), "target_matchers": list(rule.target_matchers),
-         **({"equal": list(rule.equal)} if rule.equal else {})}
+        {
+            "source_matchers": list(rule.source_matchers),
+            "target_matchers": list(rule.target_matchers),
+            **({"equal": list(rule.equal)} if rule.equal else {}),
+        }
         for rule in am.inhibit_rules
     ]
     if model.spec.slos:

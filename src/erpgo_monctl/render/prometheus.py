@@ -58,8 +58,10 @@ def _remote_write(remote: Any) -> dict[str, Any]:
     if remote.name:
         entry["name"] = remote.name
     if remote.basic_auth:
-        entry["basic_auth"] = {"username": remote.basic_auth.username,
-                               "password_file": secret_path(remote.basic_auth.password_file)}
+        entry["basic_auth"] = {
+            "username": remote.basic_auth.username,
+            "password_file": secret_path(remote.basic_auth.password_file),
+        }
     if remote.bearer_token_file:
         entry["authorization"] = {"credentials_file": secret_path(remote.bearer_token_file)}
     return entry

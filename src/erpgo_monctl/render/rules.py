@@ -63,7 +63,9 @@ def render(model: Model) -> Files:
     """Render the alerting and recording rule files (each only when it has rules)."""
     files: Files = {}
     if model.spec.alerts:
-        files[PurePosixPath("configs/alert_rules.yml")] = dump_yaml(build_alert_rules(model), model.header).encode()
+        files[PurePosixPath("configs/alert_rules.yml")] = dump_yaml(
+            build_alert_rules(model), model.header
+        ).encode()
     if model.spec.recording_rules:
         text = dump_yaml(build_recording_rules(model), model.header)
         files[PurePosixPath("configs/recording_rules.yml")] = text.encode()

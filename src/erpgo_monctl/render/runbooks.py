@@ -27,8 +27,13 @@ def load_template(name: str) -> Any:
     import jinja2
 
     text = files("erpgo_monctl.templates").joinpath(name).read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.from_string(text)
 
 
@@ -50,8 +55,13 @@ def render(model: Model) -> Files:
     for name, variants in sorted(by_name.items()):
         procedure_name = next((p for v in variants if (p := model.procedure_for(v.rule))), None)
         procedure = model.spec.incidents.procedures.get(procedure_name) if procedure_name else None
-        text = template.render(header=model.header.replace("\n", " — "), name=name, variants=variants,
-                               procedure=procedure, procedure_name=procedure_name,
-                               workflow=model.spec.incidents.workflow)
+        text = template.render(
+            header=model.header.replace("\n", " — "),
+            name=name,
+            variants=variants,
+            procedure=procedure,
+            procedure_name=procedure_name,
+            workflow=model.spec.incidents.workflow,
+        )
         files[PurePosixPath(f"runbooks/{name}.md")] = text.encode()
     return files

@@ -14,8 +14,10 @@ MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\
 
 def _check_matcher(value: str) -> str:
     if not MATCHER_RE.fullmatch(value):
-        raise ValueError(f'{value!r} is not a matcher: write label, operator and a quoted value, '
-                         'e.g. severity="critical" or service=~"api|web"')
+        raise ValueError(
+            f"{value!r} is not a matcher: write label, operator and a quoted value, "
+            'e.g. severity="critical" or service=~"api|web"'
+        )
     return value
 
 
@@ -71,7 +73,9 @@ class EmailConfig(Strict):
 
 class SlackConfig(Strict):
     api_url_file: SecretFile | None = Field(
-        default=None, description="file holding the Slack webhook URL; default: alertmanager.slack_api_url_file")
+        default=None,
+        description="file holding the Slack webhook URL; default: alertmanager.slack_api_url_file",
+    )
     channel: str
     title: str | None = None
     text: str | None = None
@@ -124,11 +128,14 @@ class Alertmanager(Strict):
     receivers: list[Receiver] = Field(min_length=1)
     inhibit_rules: list[InhibitRule] = Field(default_factory=list)
     route_tests: list[RouteTest] = Field(
-        default_factory=list, description="checked by `monctl test` with amtool config routes test")
+        default_factory=list, description="checked by `monctl test` with amtool config routes test"
+    )
 
     @model_validator(mode="after")
     def _globals_for_receivers(self) -> Alertmanager:
         uses_email = any(r.email for r in self.receivers)
         if uses_email and self.smtp is None:
-            raise ValueError("receivers send email but no `smtp:` block says how: add smtp: {smarthost, from, ...}")
+            raise ValueError(
+                "receivers send email but no `smtp:` block says how: add smtp: {smarthost, from, ...}"
+            )
         return self

@@ -13,8 +13,11 @@ from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Slug, S
 class Loki(Strict):
     http_port: Port = 3100
     grpc_port: Port = 9096
-    schema_from: str = Field(default="2024-04-01", pattern=r"^\d{4}-\d{2}-\d{2}$",
-                             description="first day of the tsdb/v13 schema period")
+    schema_from: str = Field(
+        default="2024-04-01",
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="first day of the tsdb/v13 schema period",
+    )
     retention: Duration = "744h"
     reject_old_samples_max_age: Duration = "168h"
     ingestion_rate_mb: int = Field(default=4, gt=0)
@@ -34,11 +37,15 @@ class TimestampStage(Strict):
 class PipelineStage(Strict):
     """Exactly one stage kind per item, in the order they run."""
 
-    json_: dict[str, str] | None = Field(default=None, alias="json", description="extracted name -> JSON path")
+    json_: dict[str, str] | None = Field(
+        default=None, alias="json", description="extracted name -> JSON path"
+    )
     regex: str | None = None
     labels: list[LabelName] | None = Field(default=None, description="extracted values promoted to labels")
     structured_metadata: list[LabelName] | None = Field(
-        default=None, description="extracted values kept as Loki structured metadata (high-cardinality fields)")
+        default=None,
+        description="extracted values kept as Loki structured metadata (high-cardinality fields)",
+    )
     timestamp: TimestampStage | None = None
     static_labels: LabelMap | None = None
     drop_older_than: Duration | None = None
@@ -47,8 +54,10 @@ class PipelineStage(Strict):
     def _one_kind(self) -> PipelineStage:
         kinds = [name for name in type(self).model_fields if getattr(self, name) is not None]
         if len(kinds) != 1:
-            raise ValueError("a pipeline stage has exactly one of json, regex, labels, structured_metadata, "
-                             f"timestamp, static_labels, drop_older_than (found {', '.join(kinds) or 'none'})")
+            raise ValueError(
+                "a pipeline stage has exactly one of json, regex, labels, structured_metadata, "
+                f"timestamp, static_labels, drop_older_than (found {', '.join(kinds) or 'none'})"
+            )
         return self
 
 

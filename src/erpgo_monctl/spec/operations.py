@@ -9,8 +9,10 @@ from pydantic import AfterValidator, Field, field_validator
 
 from erpgo_monctl.spec.types import Duration, Port, SecretFile, Strict
 
-IMAGE_RE = re.compile(r"(?P<name>[a-z0-9][a-z0-9._/-]*[a-z0-9])(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
-                      r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?")
+IMAGE_RE = re.compile(
+    r"(?P<name>[a-z0-9][a-z0-9._/-]*[a-z0-9])(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}))?"
+    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?"
+)
 
 
 def _check_image(value: str) -> str:
@@ -18,8 +20,9 @@ def _check_image(value: str) -> str:
     if not found:
         raise ValueError(f"{value!r} is not an image reference (e.g. prom/prometheus:v3.5.0)")
     if not found["digest"] and (not found["tag"] or found["tag"] == "latest"):
-        raise ValueError(f"image {value!r} is not pinned: name a release tag, e.g. {found['name']}:v1.2.3 "
-                         "(never :latest)")
+        raise ValueError(
+            f"image {value!r} is not pinned: name a release tag, e.g. {found['name']}:v1.2.3 (never :latest)"
+        )
     return value
 
 
@@ -74,8 +77,9 @@ class Stack(Strict):
     """The docker compose stack: every image pinned, secrets mounted from `secrets_dir`."""
 
     network: str = Field(default="monitoring", pattern=r"^[a-z][a-z0-9_-]*$")
-    secrets_dir: str = Field(default="../secrets",
-                             description="host directory of secret files, relative to the output directory")
+    secrets_dir: str = Field(
+        default="../secrets", description="host directory of secret files, relative to the output directory"
+    )
     container_prefix: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
     prometheus: Component
     alertmanager: Component
@@ -93,7 +97,8 @@ class Lint(Strict):
 
     disable: list[str] = Field(default_factory=list, description="lint rule ids to turn off")
     severity: dict[str, Literal["error", "warning", "info", "off"]] = Field(
-        default_factory=dict, description="lint rule id -> the level to report it at (off: not at all)")
+        default_factory=dict, description="lint rule id -> the level to report it at (off: not at all)"
+    )
 
 
 class LintIgnore(Strict):

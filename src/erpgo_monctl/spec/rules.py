@@ -26,7 +26,9 @@ class Service(Strict):
     description: str = ""
 
 
-ExporterKind = Literal["node", "postgres", "redis", "docker", "cadvisor", "blackbox", "mysql", "process", "custom"]
+ExporterKind = Literal[
+    "node", "postgres", "redis", "docker", "cadvisor", "blackbox", "mysql", "process", "custom"
+]
 
 
 class Exporter(Strict):
@@ -40,7 +42,8 @@ class Exporter(Strict):
     scrape_timeout: Duration | None = None
     labels: LabelMap = Field(default_factory=dict)
     metric_prefixes: list[str] = Field(
-        default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)")
+        default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)"
+    )
 
 
 class Metric(Strict):
@@ -81,7 +84,9 @@ class RecordingRule(Strict):
     @classmethod
     def _record_name(cls, value: str) -> str:
         if not METRIC_NAME_RE.fullmatch(value):
-            raise ValueError(f"{value!r} is not a valid metric name for a recording rule (e.g. job:http_requests:rate5m)")
+            raise ValueError(
+                f"{value!r} is not a valid metric name for a recording rule (e.g. job:http_requests:rate5m)"
+            )
         return value
 
 
@@ -103,14 +108,18 @@ class AlertRule(Strict):
     labels: LabelMap = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
     runbook_url: str | None = None
-    procedure: str | None = Field(default=None, description="on-call procedure (incidents.procedures) for the runbook")
+    procedure: str | None = Field(
+        default=None, description="on-call procedure (incidents.procedures) for the runbook"
+    )
     lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @field_validator("labels")
     @classmethod
     def _no_severity_label(cls, value: dict[str, str]) -> dict[str, str]:
         if "severity" in value:
-            raise ValueError("severity is its own field: write `severity: ...` next to `alert:`, not under labels")
+            raise ValueError(
+                "severity is its own field: write `severity: ...` next to `alert:`, not under labels"
+            )
         return value
 
     @field_validator("annotations")
@@ -146,7 +155,9 @@ class SLI(Strict):
     @model_validator(mode="after")
     def _exactly_one(self) -> SLI:
         if (self.events is None) == (self.latency is None):
-            raise ValueError("give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`")
+            raise ValueError(
+                "give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`"
+            )
         return self
 
 

@@ -59,15 +59,19 @@ def _check_hostport(value: str) -> str:
 
 
 def _check_secret_file(value: str) -> str:
-    if not value or "/" in value.strip("/") and value.startswith(".."):
+    if not value or ("/" in value.strip("/") and value.startswith("..")):
         raise ValueError(f"{value!r}: give the secret's file name inside the secrets directory")
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", value):
-        raise ValueError(f"{value!r}: a secret file name may hold letters, digits, '.', '_' and '-' only "
-                         "(it is mounted as /run/secrets/<name>)")
+        raise ValueError(
+            f"{value!r}: a secret file name may hold letters, digits, '.', '_' and '-' only "
+            "(it is mounted as /run/secrets/<name>)"
+        )
     return value
 
 
-Duration = Annotated[str, AfterValidator(_check_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})]
+Duration = Annotated[
+    str, AfterValidator(_check_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})
+]
 LabelName = Annotated[str, AfterValidator(_check_label_name)]
 LabelMap = Annotated[dict[str, str], AfterValidator(_check_label_map)]
 Slug = Annotated[str, AfterValidator(_check_slug)]

@@ -33,8 +33,11 @@ class Prometheus(Strict):
     retention: Duration = "30d"
     external_labels: LabelMap = Field(default_factory=dict)
     remote_write: list[RemoteWrite] = Field(default_factory=list)
-    alertmanagers: list[HostPort] = Field(default_factory=lambda: ["alertmanager:9093"], min_length=1,
-                                          description="where Prometheus sends alerts (host:port)")
+    alertmanagers: list[HostPort] = Field(
+        default_factory=lambda: ["alertmanager:9093"],
+        min_length=1,
+        description="where Prometheus sends alerts (host:port)",
+    )
 
 
 class Spec(Strict):
@@ -59,6 +62,7 @@ class Spec(Strict):
     incidents: Incidents = Field(default_factory=Incidents)
     stack: Stack
     environments: dict[str, dict[str, Any]] = Field(
-        default_factory=dict, description="named overlays merged over the base spec by `render --env NAME`")
+        default_factory=dict, description="named overlays merged over the base spec by `render --env NAME`"
+    )
     include: list[str] = Field(default_factory=list, description="spec files or globs merged into this one")
     lint: Lint = Field(default_factory=Lint)
