@@ -80,8 +80,9 @@ class _Inherited:
     group_by_from: RoutePath
 
 
-def _match(route: Route | RootRoute, path: RoutePath, parent: _Inherited | None,
-           labels: dict[str, str]) -> list[RouteMatch]:
+def _match(
+    route: Route | RootRoute, path: RoutePath, parent: _Inherited | None, labels: dict[str, str]
+) -> list[RouteMatch]:
     if isinstance(route, Route) and not route_matches(route, labels):
         return []
     here = _Inherited(
@@ -121,7 +122,7 @@ def route_at(root: RootRoute, path: RoutePath) -> RootRoute | Route:
 def iter_routes(root: RootRoute) -> list[tuple[RoutePath, Route]]:
     """Every non-root route with its path, depth first in declaration order."""
     found: list[tuple[RoutePath, Route]] = []
-    pending: list[tuple[RoutePath, Route]] = [((i,), r) for i, r in enumerate(root.routes)][::-1]
+    pending: list[tuple[RoutePath, Route]] = [((i,), r) for i, r in reversed(list(enumerate(root.routes)))]
     while pending:
         path, route = pending.pop()
         found.append((path, route))

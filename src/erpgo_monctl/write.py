@@ -40,6 +40,14 @@ def _refuse_foreign(out: Path) -> None:
 
 def write_tree(files: Files, out: Path) -> None:
     """Replace `out` with exactly `files` (plus the marker), atomically per directory swap."""
+    try:
+        _write_tree(files, out)
+    except OSError as exc:
+        where = exc.filename or out
+        raise MonctlError(f"cannot write {where}: {exc.strerror or exc}; {out} is unchanged") from None
+
+
+def _write_tree(files: Files, out: Path) -> None:
     _refuse_foreign(out)
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)

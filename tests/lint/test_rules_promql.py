@@ -66,6 +66,7 @@ def test_rate_on_a_gauge_or_summary_quantile_is_reported(lint: Linter) -> None:
 def test_rate_on_counters_histogram_series_and_unknown_metrics_passes(lint: Linter) -> None:
     found = lint(
         metrics=CATALOG,
+        exporters=[{"name": "node-exporter", "kind": "node", "targets": ["node:9100"]}],
         dashboards=panel(
             "sum(rate(app_requests_total[5m]))",
             "sum(rate(app_latency_seconds_count[5m]))",

@@ -108,7 +108,7 @@ def test_routing_matches_amtool(rendered_dir: Path) -> None:
     cases = {
         ("alertname=HighErrorRate", "severity=critical", "service=erpgo-api"): "on-call",
         ("alertname=NoOrdersCreated", "severity=warning", "service=business"): "business-team",
-        ("alertname=DiskSpaceLow", "severity=critical", "service=infrastructure"): "on-call",
+        ("alertname=DiskSpaceLow", "severity=critical", "service=infrastructure"): "on-call,devops-team",
         ("alertname=SlowQueries", "severity=warning", "service=postgres"): "default",
     }
     for labels, receiver in cases.items():

@@ -23,12 +23,18 @@ class Context:
 
     model: Model
 
-    def diag(self, path: PathKey, code: str, message: str, severity: Severity = "error",
-             *, key: bool = False) -> Diagnostic:
+    def diag(
+        self, path: PathKey, code: str, message: str, severity: Severity = "error", *, key: bool = False
+    ) -> Diagnostic:
         source = self.model.source
         file = source.file if source else "<spec>"
         line, col = source.locate(path, key=key) if source else (0, 0)
         return Diagnostic(file, line, col, format_path(path), code, severity, message)
+
+
+# An expression beyond the PromQL parser's limits (promql.py runs first and refuses it unparsed)
+# stops the checks that follow: they would hand it to the parser, which overflows its stack.
+STOP_CODES = frozenset({"E202"})
 
 
 def run_checks(model: Model) -> list[Diagnostic]:
@@ -37,5 +43,17 @@ def run_checks(model: Model) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for name in CHECKS:
         module = importlib.import_module(f"erpgo_monctl.checks.{name}")
-        found.extend(module.check(ctx))
+        try:
+            found.extend(module.check(ctx))
+        except Exception as exc:  # a bug in one check is reported, located at the file, never a traceback
+            found.append(
+                ctx.diag(
+                    (),
+                    "E000",
+                    f"internal error in the {name!r} check ({type(exc).__name__}: "
+                    f"{exc}); please report it with the spec that caused it",
+                )
+            )
+        if any(d.code in STOP_CODES for d in found):
+            break
     return sorted(set(found))

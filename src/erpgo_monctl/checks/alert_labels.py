@@ -42,7 +42,9 @@ class AlertInfo:
         return self.expression_labels is None or label in self.expression_labels
 
     def describe(self) -> str:
-        extra = ", ".join(f"{k}={v}" for k, v in sorted(self.labels.items()) if k not in ("alertname", "severity"))
+        extra = ", ".join(
+            f"{k}={v}" for k, v in sorted(self.labels.items()) if k not in ("alertname", "severity")
+        )
         return f"{self.name} ({self.severity}{', ' + extra if extra else ''})"
 
 
@@ -53,8 +55,15 @@ def alerts(ctx: Context) -> list[AlertInfo]:
         for r, rule in enumerate(group.rules):
             tree, _ = parse(rule.expr)
             labels = {**rule.labels, "alertname": rule.alert, "severity": rule.severity}
-            found.append(AlertInfo(("alerts", g, "rules", r), rule.alert, rule.severity, labels,
-                                   output_labels(tree) if tree is not None else None))
+            found.append(
+                AlertInfo(
+                    ("alerts", g, "rules", r),
+                    rule.alert,
+                    rule.severity,
+                    labels,
+                    output_labels(tree) if tree is not None else None,
+                )
+            )
     return found
 
 
@@ -132,8 +141,9 @@ def _absent_labels(arg: Any) -> Labels:
     selector = arg.vector_selector if isinstance(arg, pp.MatrixSelector) else arg
     if not isinstance(selector, pp.VectorSelector):
         return frozenset()
-    return frozenset(m.name for m in selector.matchers.matchers
-                     if m.op == pp.MatchOp.Equal and m.name != "__name__")
+    return frozenset(
+        m.name for m in selector.matchers.matchers if m.op == pp.MatchOp.Equal and m.name != "__name__"
+    )
 
 
 def _binary(node: Any) -> tuple[bool, Labels]:

@@ -32,20 +32,28 @@ def _group_by(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
     found = []
     for (route_path, index), lacking in sorted(missing.items()):
         label = (route_at(root, route_path).group_by or [])[index]
-        found.append(ctx.diag(
-            (*spec_path(route_path), "group_by", index), "W315",
-            f"group_by label {label!r} is never on alert(s) {_names(lacking)} routed here (not a static label, "
-            f"and their expression aggregates it away): they are all grouped under {label}=\"\"; add "
-            f"`{label}` to their labels or keep it in the aggregation (e.g. sum by ({label}, ...))",
-            "warning"))
+        found.append(
+            ctx.diag(
+                (*spec_path(route_path), "group_by", index),
+                "W315",
+                f"group_by label {label!r} is never on alert(s) {_names(lacking)} routed here "
+                "(not a static label, and their expression aggregates it away): they are all grouped under "
+                f'{label}=""; add `{label}` to their labels or keep it in the aggregation '
+                f"(e.g. sum by ({label}, ...))",
+                "warning",
+            )
+        )
     return found
 
 
 def _concerned(matchers: list[str], infos: list[AlertInfo]) -> list[AlertInfo]:
     """Alerts the matchers certainly select: every matcher's label is static on the alert, and matches."""
-    return [info for info in infos
-            if all(matcher_label(m) in info.labels for m in matchers)
-            and all(matcher_matches(m, info.labels) for m in matchers)]
+    return [
+        info
+        for info in infos
+        if all(matcher_label(m) in info.labels for m in matchers)
+        and all(matcher_matches(m, info.labels) for m in matchers)
+    ]
 
 
 def _inhibit_equal(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
@@ -59,12 +67,17 @@ def _inhibit_equal(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
             if not lacking:
                 continue
             roles = sorted({role for role, _ in lacking})
-            found.append(ctx.diag(
-                ("alertmanager", "inhibit_rules", r, "equal", e), "W316",
-                f"equal label {label!r} is never on {' and '.join(roles)} alert(s) "
-                f"{_names([i for _, i in lacking])}: Alertmanager compares a missing label as \"\", so such a "
-                f"source silences every target that also lacks it; add `{label}` to those alerts' labels "
-                "or remove it from equal", "warning"))
+            found.append(
+                ctx.diag(
+                    ("alertmanager", "inhibit_rules", r, "equal", e),
+                    "W316",
+                    f"equal label {label!r} is never on {' and '.join(roles)} alert(s) "
+                    f"{_names([i for _, i in lacking])}: Alertmanager compares a missing label as "
+                    '"", so such a source silences every target that also lacks it; '
+                    f"add `{label}` to those alerts' labels or remove it from equal",
+                    "warning",
+                )
+            )
     return found
 
 

@@ -1,4 +1,4 @@
-"""Every metric an alert, recording rule, SLO events query or panel reads comes from somewhere the spec declares.
+"""Every metric an alert, recording rule, SLO events query or panel reads comes from a declared source.
 
 Known sources: the `metrics` catalog (histograms and summaries with their _bucket/_sum/_count
 series, counters with or without `_total`), recording rules, SLO rules (`slo:*`), each declared
@@ -85,8 +85,10 @@ def _unknown(ctx: Context, known: Catalog, name: str) -> str:
     where = "metrics[]" + (", a recording rule" if ctx.model.spec.recording_rules else "")
     if ctx.model.spec.exporters:
         where += " or an exporter's prefixes"
-    return (f"unknown metric {name!r}: not declared in {where}{hint} "
-            "(declare it under metrics:, or list its prefix in an exporter's metric_prefixes)")
+    return (
+        f"unknown metric {name!r}: not declared in {where}{hint} "
+        "(declare it under metrics:, or list its prefix in an exporter's metric_prefixes)"
+    )
 
 
 def check(ctx: Context) -> list[Diagnostic]:

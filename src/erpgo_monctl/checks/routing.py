@@ -30,19 +30,26 @@ MAX_EVALUATIONS = 200_000  # alerts x routes beyond which the shadowing analysis
 
 def _regexes(ctx: Context) -> list[Diagnostic]:
     am = ctx.model.spec.alertmanager
-    lists: list[tuple[PathKey, list[str]]] = [((*spec_path(path), "matchers"), route.matchers)
-                                              for path, route in iter_routes(am.route)]
+    lists: list[tuple[PathKey, list[str]]] = [
+        ((*spec_path(path), "matchers"), route.matchers) for path, route in iter_routes(am.route)
+    ]
     for r, rule in enumerate(am.inhibit_rules):
         lists.append((("alertmanager", "inhibit_rules", r, "source_matchers"), rule.source_matchers))
         lists.append((("alertmanager", "inhibit_rules", r, "target_matchers"), rule.target_matchers))
     found = []
     for where, matchers in lists:
         for m, matcher in enumerate(matchers):
-            label, op, value = parse_matcher(matcher)
+            _, op, value = parse_matcher(matcher)
             if op in ("=~", "!~") and compile_regex(value) is None:
-                found.append(ctx.diag((*where, m), "E314", f"{matcher}: {value!r} is not a valid regular "
-                                      "expression (Alertmanager anchors it as ^(?:...)$); escape special "
-                                      r"characters, e.g. service=~\"api\\.v1|web\""))
+                found.append(
+                    ctx.diag(
+                        (*where, m),
+                        "E314",
+                        f"{matcher}: {value!r} is not a valid regular "
+                        "expression (Alertmanager anchors it as ^(?:...)$); escape special "
+                        r"characters, e.g. service=~\"api\\.v1|web\"",
+                    )
+                )
     return found
 
 
@@ -103,12 +110,17 @@ def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
             if culprit is None:
                 continue
             culprit_path, culprit_route = culprit
-            found.append(ctx.diag(
-                (*info.path, "alert"), "W317",
-                f"alert {info.describe()} is meant for {_describe(path, route, receiver)} but never reaches "
-                f"it: {_describe(culprit_path, culprit_route, _effective_receiver(root, culprit_path))} "
-                f"matches first and has no `continue: true`; add `continue: true` there or move the "
-                f"route for {receiver!r} before it", "warning"))
+            first = _describe(culprit_path, culprit_route, _effective_receiver(root, culprit_path))
+            found.append(
+                ctx.diag(
+                    (*info.path, "alert"),
+                    "W317",
+                    f"alert {info.describe()} is meant for {_describe(path, route, receiver)} "
+                    f"but never reaches it: {first} matches first and has no `continue: true`; "
+                    f"add `continue: true` there or move the route for {receiver!r} before it",
+                    "warning",
+                )
+            )
     return found
 
 

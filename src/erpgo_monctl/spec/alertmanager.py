@@ -29,7 +29,12 @@ def parse_matcher(text: str) -> tuple[str, str, str]:
     found = MATCHER_RE.fullmatch(text)
     assert found is not None, text
     label, op, raw = found.groups()
-    return label, op, raw.encode().decode("unicode_escape") if "\\" in raw else raw
+    return label, op, _unescape(raw)
+
+
+def _unescape(raw: str) -> str:
+    """Undo the escapes a quoted matcher value may hold (\\\\, \\", \\n), leaving other text as written."""
+    return re.sub(r'\\([\\"n])', lambda m: "\n" if m.group(1) == "n" else m.group(1), raw)
 
 
 class SMTP(Strict):

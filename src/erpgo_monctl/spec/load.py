@@ -1,38 +1,35 @@
-"""YAML -> plain data with source positions, hardened against hostile input.
+"""YAML file -> plain data with source positions, hardened against hostile input.
 
-The document is built from the parser's *event stream* (libyaml through
-ruamel.yaml.clib, no node tree), one event at a time and without recursion, so
-every limit is enforced while reading rather than after: nesting depth (a
-100 000-deep `[[[...` cannot exhaust the C stack), the number of values (a big
-file or an alias bomb stops early, in bounded memory), duplicate keys, custom
-tags and merge keys become located diagnostics instead of crashes.
+Reading refuses huge and non-UTF-8 files with located diagnostics; the document is
+then built from the parser's event stream by yaml_builder.Builder (no node tree, no
+recursion), which enforces the depth and size limits while reading.
 """
 
 from __future__ import annotations
 
-import copy
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from erpgo_monctl.errors import Diagnostic, MonctlError, UsageError, format_path
+from erpgo_monctl.errors import Diagnostic, MonctlError, UsageError
+from erpgo_monctl.spec.yaml_builder import MAX_DEPTH, MAX_VALUES, Abort, Builder
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # 200 times the whole ERPGo spec
-MAX_VALUES = 250_000  # bound on values in one document, aliases expanded
-MAX_DEPTH = 64
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_VALUES",
+    "Loaded",
+    "PathKey",
+    "Pos",
+    "SourceMap",
+    "load_file",
+    "load_text",
+    "read_text",
+]
 
 Pos = tuple[int, int]
 PathKey = tuple[str | int, ...]
-
-_YAML = "tag:yaml.org,2002:"
-_BOOL, _INT, _FLOAT, _NULL, _STR = (_YAML + t for t in ("bool", "int", "float", "null", "str"))
-_MERGE = _YAML + "merge"
-_TEXTUAL_TAGS = {_STR, _YAML + "timestamp", _YAML + "binary", _YAML + "value", "!"}
-_COLLECTION_TAGS = {None, "!", _YAML + "map", _YAML + "seq"}
-# Plain scalars whose first character is none of these are strings in YAML 1.2 (resolver fast path).
-_MAYBE_TYPED_FIRST = set("tTfF-+0123456789.<~nN=!&*")
 
 
 @dataclass
@@ -66,11 +63,6 @@ def _diag(file: str, pos: Pos, code: str, message: str, path: str = "") -> Diagn
     return Diagnostic(file, pos[0], pos[1], path, code, "error", message)
 
 
-def _mark(event: Any) -> Pos:
-    mark = event.start_mark
-    return (mark.line + 1, mark.column + 1)
-
-
 def read_text(path: Path, display: str) -> str:
     """Read a spec file as UTF-8, refusing huge files and locating bad bytes."""
     try:
@@ -82,19 +74,38 @@ def read_text(path: Path, display: str) -> str:
     if path.is_dir():
         raise UsageError([_diag(display, (0, 0), "E002", "is a directory, expected a YAML spec file")])
     if size > MAX_FILE_BYTES:
-        raise MonctlError([_diag(display, (1, 1), "E004",
-                                 f"file is {size / 2**20:.1f} MiB; specs over {MAX_FILE_BYTES // 2**20} MiB "
-                                 "are refused: split it into team files with `include:`")])
+        raise MonctlError([_too_big(display, f"{size / 2**20:.1f} MiB")])
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # bounded: /dev/zero or a growing pipe must not eat memory
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise UsageError([_diag(display, (0, 0), "E002", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise MonctlError([_too_big(display, f"more than {MAX_FILE_BYTES // 2**20} MiB")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = _line_col(raw, exc.start)
-        raise MonctlError([_diag(display, (line, column), "E003",
-                                 f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: save the file as UTF-8")]) from None
+        raise MonctlError(
+            [
+                _diag(
+                    display,
+                    (line, column),
+                    "E003",
+                    f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def _too_big(display: str, size: str) -> Diagnostic:
+    return _diag(
+        display,
+        (1, 1),
+        "E004",
+        f"file is {size}; specs over {MAX_FILE_BYTES // 2**20} MiB are "
+        "refused: split it into team files with `include:`",
+    )
 
 
 def _line_col(raw: bytes | str, offset: int) -> Pos:
@@ -111,7 +122,7 @@ def load_text(text: str, display: str) -> Loaded:
         text = text[1:]
     pure = False
     while True:
-        builder = _Builder(SourceMap(display), pure)
+        builder = Builder(SourceMap(display), pure)
         try:
             builder.feed(builder.events(text))
             break
@@ -121,11 +132,8 @@ def load_text(text: str, display: str) -> Loaded:
                 # the pure-Python parser decides, and its error (if any) is the one reported.
                 pure = True
                 continue
-            mark = exc.problem_mark or exc.context_mark
-            pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            problem = exc.problem or exc.context or "invalid YAML"
-            raise MonctlError([_diag(display, pos, "E001", f"YAML syntax error: {problem}")]) from None
-        except _Abort:
+            raise MonctlError([_syntax_error(exc, display)]) from None
+        except Abort:
             raise MonctlError(builder.problems) from None
         except YAMLError as exc:
             raise MonctlError([_reader_error(exc, text, display, pure)]) from None
@@ -134,271 +142,40 @@ def load_text(text: str, display: str) -> Loaded:
     return Loaded(builder.root, builder.source)
 
 
+def _syntax_error(exc: Any, display: str) -> Diagnostic:
+    """E001 at the parser's mark, saying what construct it was reading and where that began."""
+    mark = exc.problem_mark or exc.context_mark
+    pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "\\t" in problem or "\t" in problem:
+        problem += ": indent with spaces, YAML does not allow tabs"
+    context, start = exc.context, exc.context_mark
+    elsewhere = start is not None and (start.line + 1, start.column + 1) != pos
+    if exc.problem and context and elsewhere:
+        problem += f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
+    return _diag(display, pos, "E001", f"YAML syntax error: {problem}")
+
+
 def _reader_error(exc: Any, text: str, display: str, pure: bool) -> Diagnostic:
     """A located diagnostic for a YAML error without a mark (bad characters)."""
     position = getattr(exc, "position", None)
     if not isinstance(position, int):
         return _diag(display, (1, 1), "E001", f"YAML error: {exc}")
-    # libyaml counts UTF-8 bytes, the pure reader counts characters
-    pos = _line_col(text, position) if pure else _line_col(text.encode("utf-8"), position)
+    if not pure:  # libyaml counts UTF-8 bytes, the pure reader counts characters
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "replace"))
+    pos = _line_col(text, position)
     character = getattr(exc, "character", None)
     what = f"character U+{character:04X}" if isinstance(character, int) else "a character"
-    return _diag(display, pos, "E001", f"{what} is not allowed in YAML ({getattr(exc, 'reason', 'invalid')}): "
-                 "remove it or write it as an escape in a double-quoted string")
+    reason = getattr(exc, "reason", "invalid")
+    return _diag(
+        display,
+        pos,
+        "E001",
+        f"{what} is not allowed in YAML ({reason}): "
+        "remove it or write it as an escape in a double-quoted string",
+    )
 
 
 def load_file(path: Path, display: str | None = None) -> Loaded:
     shown = display or str(path)
     return load_text(read_text(path, shown), shown)
-
-
-class _Abort(Exception):
-    """A limit was hit: stop reading, report the builder's problems."""
-
-
-_NO_KEY = object()  # a mapping frame waiting for its next key
-_DISCARD = object()  # the value that follows a rejected key is read and dropped
-
-
-class _Frame:
-    __slots__ = ("anchor", "count_start", "data", "key", "log_start", "path", "rejected_key")
-
-    def __init__(self, data: list[Any] | dict[str, Any], path: PathKey, anchor: str | None,
-                 count_start: int, log_start: int) -> None:
-        self.data = data
-        self.path = path
-        self.anchor = anchor
-        self.count_start = count_start
-        self.log_start = log_start
-        self.key: Any = _NO_KEY
-        self.rejected_key = False  # this collection is itself a mapping key (an error)
-
-
-@dataclass
-class _Anchor:
-    data: Any
-    count: int
-    log: list[tuple[PathKey, Pos, bool]]  # positions inside the anchored value, relative to it
-
-
-class _Builder:
-    """Consumes parser events; builds data, positions and problems iteratively."""
-
-    def __init__(self, source: SourceMap, pure: bool) -> None:
-        self.source = source
-        self.pure = pure
-        self.problems: list[Diagnostic] = []
-        self.stack: list[_Frame] = []
-        self.root: Any = None
-        self.count = 0
-        self.documents = 0
-        self.anchors: dict[str, _Anchor] = {}
-        self.open_anchors: list[str] = []  # a stack: one name may be re-anchored inside itself
-        self.log: list[tuple[PathKey, Pos, bool]] = []  # positions, kept only inside anchored collections
-        self.resolver: Any = None
-
-    def events(self, text: str) -> Iterable[Any]:
-        from ruamel.yaml import YAML
-
-        yaml = YAML(typ="safe", pure=self.pure)
-        self.resolver = yaml.resolver
-        return yaml.parse(text)
-
-    def feed(self, events: Iterable[Any]) -> None:
-        from ruamel.yaml import events as ev
-
-        for event in events:
-            kind = type(event)
-            if kind is ev.ScalarEvent:
-                self._scalar(event)
-            elif kind is ev.MappingStartEvent:
-                self._start(event, {})
-            elif kind is ev.SequenceStartEvent:
-                self._start(event, [])
-            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
-                self._end()
-            elif kind is ev.AliasEvent:
-                self._alias(event)
-            elif kind is ev.DocumentStartEvent:
-                self.documents += 1
-                if self.documents > 1:
-                    self._fail(event, "E001", "a spec file holds one YAML document; remove this second "
-                               "document (`---`) or move it into its own file", ())
-                    raise _Abort
-
-    # -- positions and problems ------------------------------------------------------------------
-
-    def _fail(self, event: Any, code: str, message: str, path: PathKey) -> None:
-        self.problems.append(_diag(self.source.file, _mark(event), code, message, format_path(path)))
-
-    def _count(self, event: Any, path: PathKey, amount: int = 1) -> None:
-        self.count += amount
-        if self.count > MAX_VALUES:
-            self._fail(event, "E005", f"document holds more than {MAX_VALUES:,} values (with aliases expanded; "
-                       "an alias bomb?): remove repeated aliases or split the spec with include:", path)
-            raise _Abort
-
-    def _record(self, path: PathKey, pos: Pos, is_key: bool) -> None:
-        table = self.source.keys if is_key else self.source.values
-        table.setdefault(path, pos)
-        if self.open_anchors:
-            self.log.append((path, pos, is_key))
-
-    def _next_path(self) -> PathKey:
-        if not self.stack:
-            return ()
-        top = self.stack[-1]
-        if isinstance(top.data, list):
-            return (*top.path, len(top.data))
-        return (*top.path, top.key if isinstance(top.key, str) else "<key>")
-
-    # -- events ----------------------------------------------------------------------------------
-
-    def _start(self, event: Any, data: list[Any] | dict[str, Any]) -> None:
-        path = self._next_path()
-        if len(self.stack) >= MAX_DEPTH:
-            self._fail(event, "E005", f"structure nested too deeply (more than {MAX_DEPTH} levels)", path)
-            raise _Abort
-        self._count(event, path)
-        is_key = bool(self.stack) and isinstance(self.stack[-1].data, dict) and self.stack[-1].key is _NO_KEY
-        if not is_key:
-            self._record(path, _mark(event), False)
-        if event.tag not in _COLLECTION_TAGS:
-            self._fail(event, "E006", f"custom YAML tag {event.tag!r} is not supported: remove the tag", path)
-        anchor = event.anchor
-        if anchor is not None:
-            self.open_anchors.append(anchor)
-        frame = _Frame(data, path, anchor, self.count, len(self.log))
-        frame.rejected_key = is_key
-        if is_key:
-            self._fail(event, "E006", "mapping keys must be plain strings", self.stack[-1].path)
-        self.stack.append(frame)
-
-    def _end(self) -> None:
-        frame = self.stack.pop()
-        if frame.anchor is not None:
-            self.open_anchors.remove(frame.anchor)
-            depth = len(frame.path)
-            relative = [(p[depth:], pos, k) for p, pos, k in self.log[frame.log_start:]]
-            self.anchors[frame.anchor] = _Anchor(frame.data, self.count - frame.count_start + 1, relative)
-            if not self.open_anchors:
-                self.log.clear()
-        if frame.rejected_key:
-            self.stack[-1].key = _DISCARD
-            return
-        self._place(frame.data)
-
-    def _place(self, value: Any) -> None:
-        if not self.stack:
-            self.root = value
-            return
-        top = self.stack[-1]
-        if isinstance(top.data, list):
-            top.data.append(value)
-            return
-        if top.key is not _DISCARD:
-            top.data[top.key] = value
-        top.key = _NO_KEY
-
-    def _alias(self, event: Any) -> None:
-        path = self._next_path()
-        name = event.anchor
-        if name in self.open_anchors:
-            self._fail(event, "E005", "recursive alias: a node cannot contain itself", path)
-            raise _Abort
-        anchor = self.anchors.get(name)
-        if anchor is None:
-            self._fail(event, "E001", f"YAML syntax error: found undefined alias {name!r}", path)
-            raise _Abort
-        self._count(event, path, anchor.count)
-        top = self.stack[-1] if self.stack else None
-        if top is not None and isinstance(top.data, dict) and top.key is _NO_KEY:
-            self._fail(event, "E006", "mapping keys must be plain strings, not aliases", top.path)
-            top.key = _DISCARD
-            return
-        self._record(path, _mark(event), False)
-        for relative, pos, is_key in anchor.log:
-            self._record((*path, *relative), pos, is_key)
-        value = anchor.data
-        self._place(copy.deepcopy(value) if isinstance(value, list | dict) else value)
-
-    def _scalar(self, event: Any) -> None:
-        top = self.stack[-1] if self.stack else None
-        if top is not None and isinstance(top.data, dict) and top.key is _NO_KEY:
-            self._key(top, event)
-            return
-        path = self._next_path()
-        self._count(event, path)
-        self._record(path, _mark(event), False)
-        value = self._convert(event, path)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(value, 1, [])
-        self._place(value)
-
-    def _key(self, frame: _Frame, event: Any) -> None:
-        key = str(event.value)
-        child = (*frame.path, key)
-        if event.tag is None and event.implicit[0] and key == "<<":
-            self._fail(event, "E005", "YAML merge keys (<<) are not supported: write the keys out", frame.path)
-            frame.key = _DISCARD
-            return
-        if key in frame.data:
-            first = self.source.keys.get(child, (0, 0))
-            self._fail(event, "E006", f"duplicate key {key!r} (first defined at line {first[0]}): "
-                       "YAML keeps only the last one; remove one of them", child)
-            frame.key = _DISCARD
-            return
-        self._record(child, _mark(event), True)
-        frame.key = key
-        if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(key, 1, [])
-
-    def _tag(self, event: Any) -> str:
-        if event.tag is not None:
-            return str(event.tag)
-        if not event.implicit[0]:
-            return _STR  # quoted or block scalar
-        value = event.value
-        if value and value[0] not in _MAYBE_TYPED_FIRST:
-            return _STR
-        from ruamel.yaml.nodes import ScalarNode
-
-        return str(self.resolver.resolve(ScalarNode, value, event.implicit))
-
-    def _convert(self, event: Any, path: PathKey) -> Any:
-        tag, text = self._tag(event), event.value
-        if tag in _TEXTUAL_TAGS or tag == _MERGE:
-            return text
-        if tag == _NULL:
-            return None
-        if tag == _BOOL:
-            return text.lower() in ("true", "yes", "on", "y")
-        if tag == _INT:
-            return _to_int(text)
-        if tag == _FLOAT:
-            return _to_float(text)
-        self._fail(event, "E006", f"custom YAML tag {tag!r} is not supported: remove the tag", path)
-        return text
-
-
-def _to_int(text: str) -> int | str:
-    cleaned = text.replace("_", "")
-    sign = -1 if cleaned.startswith("-") else 1
-    digits = cleaned.lstrip("+-")
-    try:
-        if digits[:2].lower() in ("0x", "0o", "0b"):
-            return sign * int(digits, 0)
-        return sign * int(digits)  # YAML 1.2: a leading zero is decimal (017 == 17)
-    except ValueError:
-        return text  # e.g. more digits than Python converts: pydantic reports the string
-
-
-def _to_float(text: str) -> float | str:
-    lowered = text.lower().replace("_", "")
-    if lowered.lstrip("+-") in (".inf", ".nan"):
-        value = math.inf if "inf" in lowered else math.nan
-        return -value if lowered.startswith("-") else value
-    try:
-        return float(lowered)
-    except ValueError:
-        return text

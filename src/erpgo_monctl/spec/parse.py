@@ -37,9 +37,17 @@ _URL_PASSWORD_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@:]+:[^/\s@]*@")
 _URL_USERINFO_RE = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@]+@")
 
 _TYPE_NAMES = {
-    "string_type": "a string", "int_type": "an integer", "float_type": "a number", "bool_type": "true or false",
-    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping", "int_parsing": "an integer",
-    "float_parsing": "a number", "bool_parsing": "true or false", "model_attributes_type": "a mapping",
+    "string_type": "a string",
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "int_parsing": "an integer",
+    "float_parsing": "a number",
+    "bool_parsing": "true or false",
+    "model_attributes_type": "a mapping",
 }
 
 
@@ -100,50 +108,113 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
         key = str(loc[-1])
         line, col = src.locate(loc, key=True)
         if key in SECRET_KEYS:
-            return Diagnostic(src.file, line, col, path, "E110", "error",
-                              f"plain-text secret: `{key}` is not allowed; write {SECRET_KEYS[key]} naming a file "
-                              "in the secrets directory instead")
+            return Diagnostic(
+                src.file,
+                line,
+                col,
+                path,
+                "E110",
+                "error",
+                f"plain-text secret: `{key}` is not allowed; write {SECRET_KEYS[key]} naming a file "
+                "in the secrets directory instead",
+            )
         parent = model_at(loc[:-1])
         known = field_names(parent) if parent else []
         guess = difflib.get_close_matches(key, known, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else (f"; known keys: {', '.join(known)}" if known else "")
+        hint = (
+            f"; did you mean {guess[0]!r}?"
+            if guess
+            else (f"; known keys: {', '.join(known)}" if known else "")
+        )
         return Diagnostic(src.file, line, col, path, "E101", "error", f"unknown key {key!r}{hint}")
     if kind == "missing":
         line, col = src.locate(loc[:-1])
-        return Diagnostic(src.file, line, col, path, "E102", "error",
-                          f"missing required key {str(loc[-1])!r}")
+        return Diagnostic(
+            src.file, line, col, path, "E102", "error", f"missing required key {str(loc[-1])!r}"
+        )
     line, col = src.locate(loc)
     value = error.get("input")
     if kind in _TYPE_NAMES:
-        return Diagnostic(src.file, line, col, path, "E103", "error",
-                          f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}")
+        return Diagnostic(
+            src.file,
+            line,
+            col,
+            path,
+            "E103",
+            "error",
+            f"expected {_TYPE_NAMES[kind]}, got {_describe(value)}",
+        )
     message = str(error["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
-        return Diagnostic(src.file, line, col, path, "E105", "error", message)
+        return _value_error(loaded, loc, value, message)
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return Diagnostic(src.file, line, col, path, "E104", "error",
-                          f"{_describe(value)} is not allowed; expected {expected}")
+        return Diagnostic(
+            src.file,
+            line,
+            col,
+            path,
+            "E104",
+            "error",
+            f"{_describe(value)} is not allowed; expected {expected}",
+        )
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
-        return Diagnostic(src.file, line, col, path, "E104", "error",
-                          f"{_describe(value)} does not match the required form {pattern}")
+        return Diagnostic(
+            src.file,
+            line,
+            col,
+            path,
+            "E104",
+            "error",
+            f"{_describe(value)} does not match the required form {pattern}",
+        )
     return Diagnostic(src.file, line, col, path, "E104", "error", f"{message} (got {_describe(value)})")
+
+
+def _value_error(loaded: Loaded, loc: PathKey, value: Any, message: str) -> Diagnostic:
+    """E105, pointed at the key a mapping-level message names (`buckets: ...`, `label '__x': ...`)."""
+    src = loaded.source
+    if isinstance(value, dict):
+        for key in value:
+            name = str(key)
+            if message.startswith(f"{name}: "):
+                line, col = src.locate((*loc, name))
+                return Diagnostic(
+                    src.file,
+                    line,
+                    col,
+                    format_path((*loc, name)),
+                    "E105",
+                    "error",
+                    message.removeprefix(f"{name}: "),
+                )
+            if f"{name!r}" in message or message.startswith(f"{name} "):
+                line, col = src.locate((*loc, name), key=True)
+                return Diagnostic(src.file, line, col, format_path((*loc, name)), "E105", "error", message)
+    line, col = src.locate(loc)
+    return Diagnostic(src.file, line, col, format_path(loc), "E105", "error", message)
 
 
 def _secret_advice(path: PathKey, slack: bool) -> str:
     """What to write instead of a secret-bearing URL at `path`."""
     if slack:
-        return ("a Slack webhook URL is a credential: put it in a file in the secrets directory and use a "
-                "receiver's `slack: [{api_url_file: <file>, channel: ...}]` (or alertmanager.slack_api_url_file)")
+        return (
+            "a Slack webhook URL is a credential: put it in a file in the secrets directory and use a "
+            "receiver's `slack: [{api_url_file: <file>, channel: ...}]` (or alertmanager.slack_api_url_file)"
+        )
     if "webhook" in path:
-        return ("credentials in the URL: write the url without them and put the token in "
-                "`credentials_file: <file>` next to it")
+        return (
+            "credentials in the URL: write the url without them and put the token in "
+            "`credentials_file: <file>` next to it"
+        )
     if "remote_write" in path:
-        return ("credentials in the URL: write the url without them and use "
-                "`basic_auth: {username: ..., password_file: <file>}` or `bearer_token_file: <file>`")
-    return "credentials in the URL: remove them; secrets go in *_file fields naming files in the secrets directory"
+        return (
+            "credentials in the URL: write the url without them and use "
+            "`basic_auth: {username: ..., password_file: <file>}` or `bearer_token_file: <file>`"
+        )
+    return "credentials in the URL: remove them; secrets go in *_file fields naming files in the secrets dir"
 
 
 def secret_values(loaded: Loaded) -> list[Diagnostic]:
@@ -162,8 +233,17 @@ def secret_values(loaded: Loaded) -> list[Diagnostic]:
             slack = bool(_SLACK_HOOK_RE.search(value))
             if slack or _URL_PASSWORD_RE.search(value) or (url_key and _URL_USERINFO_RE.match(value)):
                 line, col = loaded.source.locate(path)
-                found.append(Diagnostic(loaded.source.file, line, col, format_path(path), "E110", "error",
-                                        f"plain-text secret: {_secret_advice(path, slack)}"))
+                found.append(
+                    Diagnostic(
+                        loaded.source.file,
+                        line,
+                        col,
+                        format_path(path),
+                        "E110",
+                        "error",
+                        f"plain-text secret: {_secret_advice(path, slack)}",
+                    )
+                )
     return found
 
 
@@ -171,13 +251,36 @@ def parse_spec(loaded: Loaded) -> Spec:
     """Validate loaded data against the v1 models; raise every problem at once, located."""
     src = loaded.source
     if not isinstance(loaded.data, dict):
-        raise MonctlError([Diagnostic(src.file, 1, 1, "", "E103", "error",
-                                      f"a spec is a mapping with `version: 1` at the top, got {_describe(loaded.data)}")])
-    if loaded.data.get("version") not in (1, None):
+        raise MonctlError(
+            [
+                Diagnostic(
+                    src.file,
+                    1,
+                    1,
+                    "",
+                    "E103",
+                    "error",
+                    f"a spec is a mapping with `version: 1` at the top, got {_describe(loaded.data)}",
+                )
+            ]
+        )
+    version = loaded.data.get("version")
+    if version is not None and (type(version) is not int or version != 1):  # `true == 1` in Python
         line, col = src.locate(("version",))
-        raise MonctlError([Diagnostic(src.file, line, col, "version", "E100", "error",
-                                      f"unsupported spec version: {_describe(loaded.data.get('version'))}; "
-                                      "this monctl reads version 1: write `version: 1`")])
+        raise MonctlError(
+            [
+                Diagnostic(
+                    src.file,
+                    line,
+                    col,
+                    "version",
+                    "E100",
+                    "error",
+                    f"unsupported spec version: {_describe(version)}; "
+                    "this monctl reads version 1: write `version: 1`",
+                )
+            ]
+        )
     secrets = secret_values(loaded)
     try:
         spec = Spec.model_validate(loaded.data)
