@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.spec.load import SourceMap
@@ -75,6 +76,8 @@ class Model:
     source: SourceMap | None = None
     env: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    # Facts checks, lint and renderers derive once per run and share (see checks.alert_labels.alerts).
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def header(self) -> str:

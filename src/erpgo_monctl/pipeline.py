@@ -16,9 +16,10 @@ def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Dia
     and parse; without it, the base is checked and so is every declared overlay.
     """
     from erpgo_monctl.spec.environments import apply_environment
+    from erpgo_monctl.spec.include import resolve_includes
     from erpgo_monctl.spec.load import load_file
 
-    loaded = load_file(spec_path)
+    loaded = resolve_includes(load_file(spec_path))  # before overlays: they may change included items
     if env is None:
         model, findings = _checked(loaded, None)
         overlay_errors = _environment_errors(loaded)

@@ -130,6 +130,11 @@ def iter_routes(root: RootRoute) -> list[tuple[RoutePath, Route]]:
     return found
 
 
+def tested_labels(root: RootRoute) -> tuple[str, ...]:
+    """Every label name a route matcher tests, sorted: an alert's routing depends on these alone."""
+    return tuple(sorted({matcher_label(m) for _, route in iter_routes(root) for m in route.matchers}))
+
+
 def spec_path(path: RoutePath) -> tuple[str | int, ...]:
     """The spec location of a route: ("alertmanager", "route", "routes", 1, "routes", 0)."""
     parts: list[str | int] = ["alertmanager", "route"]

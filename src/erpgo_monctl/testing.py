@@ -46,10 +46,10 @@ def _failure(model: Model, test_file: PurePosixPath, output: str) -> Diagnostic:
 
     path = spec_path_of(model, test_file)
     source = model.source
-    line, col = source.locate(path) if source else (0, 0)
+    file, line, col = source.where(path) if source else ("<spec>", 0, 0)
     detail = "\n".join("    " + text.rstrip() for text in output.strip().splitlines() if text.strip())
     return Diagnostic(
-        source.file if source else "<spec>",
+        file,
         line,
         col,
         format_path(path),

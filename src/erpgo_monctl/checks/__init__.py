@@ -27,8 +27,7 @@ class Context:
         self, path: PathKey, code: str, message: str, severity: Severity = "error", *, key: bool = False
     ) -> Diagnostic:
         source = self.model.source
-        file = source.file if source else "<spec>"
-        line, col = source.locate(path, key=key) if source else (0, 0)
+        file, line, col = source.where(path, key=key) if source else ("<spec>", 0, 0)
         return Diagnostic(file, line, col, format_path(path), code, severity, message)
 
 

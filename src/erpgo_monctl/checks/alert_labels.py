@@ -13,7 +13,7 @@ from typing import Any
 from erpgo_monctl.spec.load import PathKey
 
 from . import Context
-from .promql import parse
+from .promql import facts
 
 Labels = frozenset[str] | None  # None: unknown, any label may be present
 
@@ -49,22 +49,37 @@ class AlertInfo:
 
 
 def alerts(ctx: Context) -> list[AlertInfo]:
-    """Every alerting rule of the spec (SLO burn-rate alerts are rendered later and not included)."""
+    """Every alerting rule of the spec (SLO burn-rate alerts are rendered later and not included).
+
+    Built once per model: the labels and routing checks both read it.
+    """
+    cached = ctx.model.cache.get("alert_infos")
+    if cached is not None:
+        return list(cached)
     found = []
     for g, group in enumerate(ctx.model.spec.alerts):
         for r, rule in enumerate(group.rules):
-            tree, _ = parse(rule.expr)
             labels = {**rule.labels, "alertname": rule.alert, "severity": rule.severity}
             found.append(
                 AlertInfo(
-                    ("alerts", g, "rules", r),
-                    rule.alert,
-                    rule.severity,
-                    labels,
-                    output_labels(tree) if tree is not None else None,
+                    ("alerts", g, "rules", r), rule.alert, rule.severity, labels, expression_labels(rule.expr)
                 )
             )
+    ctx.model.cache["alert_infos"] = tuple(found)
     return found
+
+
+Signature = tuple[tuple[str, str | None], ...]
+
+
+def signature(labels: dict[str, str], names: tuple[str, ...]) -> Signature:
+    """`labels` seen only through `names` (None: absent): alerts alike there route alike."""
+    return tuple((name, labels.get(name)) for name in names)
+
+
+def expression_labels(expr: str) -> Labels:
+    """output_labels of an expression text (None when unknown or it does not parse), once per text."""
+    return facts(expr).output_labels
 
 
 def output_labels(node: Any) -> Labels:

@@ -25,12 +25,13 @@ def _dupes(
         if key not in first:
             first[key] = path
             continue
-        line = ctx.model.source.locate(first[key])[0] if ctx.model.source else 0
+        source = ctx.model.source
+        place = source.place(first[key], seen_from=path) if source else "line 0"
         found.append(
             ctx.diag(
                 path,
                 code,
-                f"duplicate {describe(key)} (first at line {line}, {format_path(first[key])}): {fix}",
+                f"duplicate {describe(key)} (first at {place}, {format_path(first[key])}): {fix}",
             )
         )
     return found

@@ -19,7 +19,7 @@ from erpgo_monctl.errors import Diagnostic
 from erpgo_monctl.model import CLIENT_LIBRARY_PREFIXES, EXPORTER_PREFIXES, UNIVERSAL_METRICS
 
 from . import Context
-from .promql import expressions, metric_names, parse
+from .promql import expressions, facts
 
 PROMETHEUS_SERIES = ("ALERTS", "ALERTS_FOR_STATE")
 SLO_RULE_PREFIX = "slo:"
@@ -97,10 +97,10 @@ def check(ctx: Context) -> list[Diagnostic]:
     known = catalog(ctx)
     found = []
     for expression in expressions(ctx):
-        tree, _ = parse(expression.text)
-        if tree is None:
+        found_facts = facts(expression.text)
+        if found_facts.error is not None:
             continue  # reported by the promql check
-        for name in dict.fromkeys(metric_names(tree)):
+        for name in found_facts.metric_names:
             if GRAFANA_PLACEHOLDER in name or known.knows(name):
                 continue
             found.append(ctx.diag(expression.path, "E307", _unknown(ctx, known, name)))

@@ -18,14 +18,15 @@ from erpgo_monctl.routing import (
     route_at,
     route_matches,
     spec_path,
+    tested_labels,
 )
 from erpgo_monctl.spec.alertmanager import RootRoute, Route, parse_matcher
 from erpgo_monctl.spec.load import PathKey
 
 from . import Context
-from .alert_labels import AlertInfo, alerts
+from .alert_labels import AlertInfo, Signature, alerts, signature
 
-MAX_EVALUATIONS = 200_000  # alerts x routes beyond which the shadowing analysis is skipped
+MAX_EVALUATIONS = 200_000  # distinct alert label sets x routes beyond which shadowing is not analysed
 
 
 def _regexes(ctx: Context) -> list[Diagnostic]:
@@ -91,27 +92,44 @@ def _effective_receiver(root: RootRoute, path: RoutePath) -> str:
     return receiver
 
 
+def _misses(
+    root: RootRoute, routes: list[tuple[RoutePath, Route]], receivers: dict[RoutePath, str], info: AlertInfo
+) -> list[tuple[RoutePath, Route, str, str]]:
+    """(route, its receiver, what takes the alert first) for each route meant for `info` it never reaches."""
+    reached = {m.path for m in match_routes(root, info.labels)}
+    reached_receivers = {receivers[p] if p else root.receiver for p in reached}
+    misses = []
+    for path, route in routes:
+        receiver = receivers[path]
+        if any(p[: len(path)] == path for p in reached) or receiver in reached_receivers:
+            continue
+        if not _meant_for(path, root, info):
+            continue
+        culprit = _culprit(path, root, info)
+        if culprit is None:
+            continue
+        culprit_path, culprit_route = culprit
+        misses.append(
+            (path, route, receiver, _describe(culprit_path, culprit_route, receivers[culprit_path]))
+        )
+    return misses
+
+
 def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
     root = ctx.model.spec.alertmanager.route
     routes = iter_routes(root)
-    if len(routes) * max(len(infos), 1) > MAX_EVALUATIONS:
-        return []
-    found = []
+    tested = tested_labels(root)
+    # Routing reads only the labels route matchers test: alerts alike on those are analysed once.
+    alike: dict[Signature, list[AlertInfo]] = {}
     for info in infos:
-        reached = {m.path for m in match_routes(root, info.labels)}
-        receivers = {_effective_receiver(root, p) for p in reached}
-        for path, route in routes:
-            receiver = _effective_receiver(root, path)
-            if any(p[: len(path)] == path for p in reached) or receiver in receivers:
-                continue
-            if not _meant_for(path, root, info):
-                continue
-            culprit = _culprit(path, root, info)
-            if culprit is None:
-                continue
-            culprit_path, culprit_route = culprit
-            first = _describe(culprit_path, culprit_route, _effective_receiver(root, culprit_path))
-            found.append(
+        alike.setdefault(signature(info.labels, tested), []).append(info)
+    if len(routes) * max(len(alike), 1) > MAX_EVALUATIONS:
+        return []
+    receivers = {path: _effective_receiver(root, path) for path, _ in routes}
+    found = []
+    for members in alike.values():
+        for path, route, receiver, first in _misses(root, routes, receivers, members[0]):
+            found.extend(
                 ctx.diag(
                     (*info.path, "alert"),
                     "W317",
@@ -120,6 +138,7 @@ def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
                     f"add `continue: true` there or move the route for {receiver!r} before it",
                     "warning",
                 )
+                for info in members
             )
     return found
 

@@ -164,10 +164,10 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
 
 
 def _check_generated_tests(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    from erpgo_monctl.render.unit_tests import slo_test_file
+    from erpgo_monctl.render.unit_tests import slo_test_notes
 
-    doc, notes = slo_test_file(ctx.model, slo)
-    if doc is None:
+    feasible, notes = slo_test_notes(ctx.model, slo)
+    if not feasible:
         return [
             ctx.diag(
                 ("slos", s, "sli"),

@@ -183,8 +183,7 @@ def datasource_ref(model: Model, name: str, where: tuple[str | int, ...]) -> JSO
     for datasource in model.datasources:
         if name == datasource.uid:
             return {"type": datasource.type, "uid": datasource.uid}
-    line, column = model.source.locate(where) if model.source else (0, 0)
-    file = model.source.file if model.source else "<spec>"
+    file, line, column = model.source.where(where) if model.source else ("<spec>", 0, 0)
     known = ", ".join(sorted(d.uid for d in model.datasources))
     raise MonctlError(
         [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -20,6 +21,7 @@ from erpgo_monctl.render import Files
 from erpgo_monctl.render.rules import alert_rule_entry
 from erpgo_monctl.slo import (
     BurnAlert,
+    BurnWindow,
     burn_alerts,
     clean,
     error_budget,
@@ -97,26 +99,31 @@ class Fragile(Exception):
 class Scenario:
     """Traffic phases of one SLO and what its alerts do at any minute."""
 
-    def __init__(self, slo: SLO, phases: list[Phase]) -> None:
-        self.slo, self.phases = slo, phases
-        self.budget = error_budget(slo)
-        self.increments: list[tuple[int, int]] = []  # (bad, total) of minute k at index k-1
+    def __init__(self, budget: Decimal, phases: tuple[Phase, ...]) -> None:
+        self.budget = budget
+        # running totals: minutes 1..k bring bad_upto[k] bad and total_upto[k] events in all
+        self.bad_upto, self.total_upto = [0], [0]
         for part in phases:
-            self.increments += [(part.bad, part.total)] * part.minutes
+            for _ in range(part.minutes):
+                self.bad_upto.append(self.bad_upto[-1] + part.bad)
+                self.total_upto.append(self.total_upto[-1] + part.total)
 
     def ratio(self, minute: int, window: str, left_open: bool) -> Decimal | None:
         """Error ratio over `window` at `minute`; Prometheus 3 ranges exclude the sample at t - window."""
-        first = minute - int(seconds(window) / 60) + (2 if left_open else 1)
-        chosen = self.increments[max(first, 1) - 1 : minute]
-        total = sum(n for _, n in chosen)
-        return Decimal(sum(b for b, _ in chosen)) / total if total else None
+        first = minute - int(_seconds(window) / 60) + (2 if left_open else 1)
+        last = len(self.total_upto) - 1
+        start, end = min(max(first, 1) - 1, last), min(minute, last)
+        if start >= end:
+            return None
+        total = self.total_upto[end] - self.total_upto[start]
+        return Decimal(self.bad_upto[end] - self.bad_upto[start]) / total if total else None
 
-    def fires(self, alert: BurnAlert, minute: int) -> bool:
-        """Whether `alert` fires at `minute`; Fragile when near a threshold or version-dependent."""
+    def fires(self, conditions: Conditions, minute: int) -> bool:
+        """Whether alerts on `conditions` fire at `minute`; Fragile near a threshold or if versions differ."""
         outcomes = set()
         for left_open in (False, True):
             fired = False
-            for window, factor in alert.conditions:
+            for window, factor in conditions:
                 threshold = factor * self.budget
                 above = []
                 for w in (window.long, window.short):
@@ -129,6 +136,44 @@ class Scenario:
         if len(outcomes) != 1:
             raise Fragile(f"Prometheus 2 and 3 range semantics disagree at {minute}m")
         return outcomes.pop()
+
+
+Conditions = tuple[tuple[BurnWindow, Decimal], ...]
+Claims = tuple[tuple[int, tuple[tuple[str, bool], ...]], ...]
+
+
+@cache
+def _seconds(window: str) -> Decimal:
+    return seconds(window)
+
+
+@cache
+def simulate(
+    budget: Decimal, alerts: tuple[tuple[str, Conditions], ...], phases: tuple[Phase, ...], claims: Claims
+) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
+    """(minute, indexes of the alerts firing) for each claimed minute, and why the story is fragile (or None).
+
+    The minutes listed are those before any fragile one. SLOs alike in budget and alert
+    conditions share every result, so a spec of 2,000 SLOs simulates each shape once.
+    """
+    scenario = Scenario(budget, phases)
+    kinds = {kind for kind, _ in alerts}
+    outcomes = []
+    try:
+        for minute, claimed in claims:
+            firing = tuple(
+                i for i, (_, conditions) in enumerate(alerts) if scenario.fires(conditions, minute)
+            )
+            fired_kinds = {alerts[i][0] for i in firing}
+            for kind, fires in claimed:
+                if kind in kinds and fires != (kind in fired_kinds):
+                    raise Fragile(
+                        f"the {kind} alert would {'not ' if fires else ''}fire at {_duration(minute)}"
+                    )
+            outcomes.append((minute, firing))
+    except Fragile as exc:
+        return tuple(outcomes), str(exc)
+    return tuple(outcomes), None
 
 
 def _expand(text: str, labels: dict[str, str]) -> str:
@@ -167,25 +212,22 @@ class SLOTests:
         if any(p.bad > p.total for p in story.phases):
             self.skipped.append(f"{story.name}: needs an error ratio above 100%")
             return None
-        scenario = Scenario(self.slo, story.phases)
+        outcomes, fragile = simulate(
+            self.budget,
+            tuple((a.kind, a.conditions) for a in self.alerts),
+            tuple(story.phases),
+            tuple((minute, tuple(claimed.items())) for minute, claimed in story.claims.items()),
+        )
         checks = []
-        try:
-            for minute, claims in story.claims.items():
-                firing = [a for a in self.alerts if scenario.fires(a, minute)]
-                for kind, fires in claims.items():
-                    if any(a.kind == kind for a in self.alerts) and fires != any(
-                        a.kind == kind for a in firing
-                    ):
-                        raise Fragile(
-                            f"the {kind} alert would {'not ' if fires else ''}fire at {_duration(minute)}"
-                        )
-                for alertname in dict.fromkeys(a.rule.alert for a in self.alerts):
-                    expected = [self._expected(a) for a in firing if a.rule.alert == alertname]
-                    checks.append(
-                        {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
-                    )
-        except Fragile as exc:
-            self.skipped.append(f"{story.name}: {exc}")
+        for minute, indexes in outcomes:
+            firing = [self.alerts[i] for i in indexes]
+            for alertname in dict.fromkeys(a.rule.alert for a in self.alerts):
+                expected = [self._expected(a) for a in firing if a.rule.alert == alertname]
+                checks.append(
+                    {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
+                )
+        if fragile is not None:
+            self.skipped.append(f"{story.name}: {fragile}")
             return None
         return {
             "name": f"{self.slo.name}: {story.name}",
@@ -248,6 +290,14 @@ class SLOTests:
     def groups(self) -> list[dict[str, Any]]:
         """Recording-rule tests, then the alert scenarios this SLO's alerts and budget allow."""
         found = [self.recording_group(), self.weighted_group()]
+        for story in self.stories():
+            group = self.alert_group(story)
+            if group is not None:
+                found.append(group)
+        return found
+
+    def stories(self) -> list[Story]:
+        """The alert scenarios this SLO's alerts and budget allow."""
         factors = {w.long: f for a in self.alerts for w, f in a.conditions}
         kinds = {a.kind for a in self.alerts}
         budget = self.budget
@@ -293,11 +343,7 @@ class SLOTests:
                     {30: nothing, 120: nothing},
                 )
             )
-        for story in stories:
-            group = self.alert_group(story)
-            if group is not None:
-                found.append(group)
-        return found
+        return stories
 
 
 def slo_test_file(model: Model, slo: SLO) -> tuple[dict[str, Any] | None, list[str]]:
@@ -309,6 +355,21 @@ def slo_test_file(model: Model, slo: SLO) -> tuple[dict[str, Any] | None, list[s
         return None, [str(exc)]
     doc = {"rule_files": ["../configs/slo_rules.yml"], "evaluation_interval": "1m", "tests": groups}
     return doc, builder.skipped
+
+
+def slo_test_notes(model: Model, slo: SLO) -> tuple[bool, list[str]]:
+    """What slo_test_file would say, without building the document: (whether it can, its notes).
+
+    Validation runs this for every SLO: only the input derivation and the alert scenarios
+    can fail or be left out; the recording-rule groups always build once the input does.
+    """
+    try:
+        builder = SLOTests(model, slo)
+        for story in builder.stories():
+            builder.alert_group(story)
+    except Unsupported as exc:
+        return False, [str(exc)]
+    return True, builder.skipped
 
 
 def slo_alert_names(model: Model) -> set[str]:

@@ -282,6 +282,9 @@ def _merged_source(base: SourceMap, root: PathKey, moves: list[tuple[PathKey, Pa
     merged = SourceMap(base.file)
     merged.values = {path: pos for path, pos in base.values.items() if keep(path)}
     merged.keys = {path: pos for path, pos in base.keys.items() if keep(path)}
+    if base.files:  # items from included files keep their file; what the overlay set is in the root file
+        merged.files = {path: name for path, name in base.files.items() if keep(path)}
+        merged.files.update((at, base.file) for at, _ in moves)
     if not root:
         return merged
     size = len(root)

@@ -109,7 +109,7 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
         line, col = src.locate(loc, key=True)
         if key in SECRET_KEYS:
             return Diagnostic(
-                src.file,
+                src.file_of(loc),
                 line,
                 col,
                 path,
@@ -126,17 +126,17 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
             if guess
             else (f"; known keys: {', '.join(known)}" if known else "")
         )
-        return Diagnostic(src.file, line, col, path, "E101", "error", f"unknown key {key!r}{hint}")
+        return Diagnostic(src.file_of(loc), line, col, path, "E101", "error", f"unknown key {key!r}{hint}")
     if kind == "missing":
         line, col = src.locate(loc[:-1])
         return Diagnostic(
-            src.file, line, col, path, "E102", "error", f"missing required key {str(loc[-1])!r}"
+            src.file_of(loc), line, col, path, "E102", "error", f"missing required key {str(loc[-1])!r}"
         )
     line, col = src.locate(loc)
     value = error.get("input")
     if kind in _TYPE_NAMES:
         return Diagnostic(
-            src.file,
+            src.file_of(loc),
             line,
             col,
             path,
@@ -151,7 +151,7 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return Diagnostic(
-            src.file,
+            src.file_of(loc),
             line,
             col,
             path,
@@ -162,7 +162,7 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
         return Diagnostic(
-            src.file,
+            src.file_of(loc),
             line,
             col,
             path,
@@ -170,7 +170,9 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
             "error",
             f"{_describe(value)} does not match the required form {pattern}",
         )
-    return Diagnostic(src.file, line, col, path, "E104", "error", f"{message} (got {_describe(value)})")
+    return Diagnostic(
+        src.file_of(loc), line, col, path, "E104", "error", f"{message} (got {_describe(value)})"
+    )
 
 
 def _value_error(loaded: Loaded, loc: PathKey, value: Any, message: str) -> Diagnostic:
@@ -182,7 +184,7 @@ def _value_error(loaded: Loaded, loc: PathKey, value: Any, message: str) -> Diag
             if message.startswith(f"{name}: "):
                 line, col = src.locate((*loc, name))
                 return Diagnostic(
-                    src.file,
+                    src.file_of(loc),
                     line,
                     col,
                     format_path((*loc, name)),
@@ -192,9 +194,11 @@ def _value_error(loaded: Loaded, loc: PathKey, value: Any, message: str) -> Diag
                 )
             if f"{name!r}" in message or message.startswith(f"{name} "):
                 line, col = src.locate((*loc, name), key=True)
-                return Diagnostic(src.file, line, col, format_path((*loc, name)), "E105", "error", message)
+                return Diagnostic(
+                    src.file_of(loc), line, col, format_path((*loc, name)), "E105", "error", message
+                )
     line, col = src.locate(loc)
-    return Diagnostic(src.file, line, col, format_path(loc), "E105", "error", message)
+    return Diagnostic(src.file_of(loc), line, col, format_path(loc), "E105", "error", message)
 
 
 def _secret_advice(path: PathKey, slack: bool) -> str:
@@ -235,7 +239,7 @@ def secret_values(loaded: Loaded) -> list[Diagnostic]:
                 line, col = loaded.source.locate(path)
                 found.append(
                     Diagnostic(
-                        loaded.source.file,
+                        loaded.source.file_of(path),
                         line,
                         col,
                         format_path(path),
