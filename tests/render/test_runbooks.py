@@ -52,3 +52,14 @@ def test_tiered_alert_shares_one_runbook(erpgo_model: Model) -> None:
     files = runbooks.render(Model(spec))
     text = files[PurePosixPath("runbooks/HighErrorRate.md")].decode()
     assert "## Severity: critical" in text and "## Severity: warning" in text
+
+
+def test_runbook_is_well_formed_markdown_and_names_receivers(rendered: dict[PurePosixPath, bytes]) -> None:
+    text = rendered[PurePosixPath("runbooks/DiskSpaceLow.md")].decode()
+    lines = text.splitlines()
+    assert "- **Fires when:** the expression below holds for 5m" in lines
+    assert "- **Notifies:** on-call, devops-team" in lines
+    fence = lines.index("```promql")
+    assert lines[fence - 1] == ""  # a fenced block needs a blank line before it
+    slow = rendered[PurePosixPath("runbooks/SlowQueries.md")].decode()
+    assert "- **Notifies:** default (no route matches: the default receiver)" in slow.splitlines()

@@ -8,6 +8,7 @@ from typing import Any
 
 from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
+from erpgo_monctl.routing import match_routes
 from erpgo_monctl.spec.operations import IncidentLevel
 from erpgo_monctl.spec.rules import AlertRule
 
@@ -18,6 +19,8 @@ class Variant:
     group: str
     level: IncidentLevel | None
     labels: list[tuple[str, str]]
+    receivers: tuple[str, ...]
+    catch_all: bool
 
 
 def load_template(name: str) -> Any:
@@ -40,16 +43,23 @@ def load_template(name: str) -> Any:
 def render(model: Model) -> Files:
     """One runbook per alert name (SLO burn alerts included); tiered alerts share one page."""
     levels = {level.name: level for level in model.spec.incidents.levels}
-    from erpgo_monctl.slo import burn_alerts
+    from erpgo_monctl.slo import model_burn_alerts
 
     alerts = [(group.name, rule) for group, rule in model.alert_rules()]
-    alerts += [(f"slo-{slo.name}", burn.rule) for slo in model.spec.slos for burn in burn_alerts(slo)]
+    alerts += [
+        (f"slo-{slo.name}", burn.rule) for slo in model.spec.slos for burn in model_burn_alerts(model, slo)
+    ]
     by_name: dict[str, list[Variant]] = {}
     for group_name, rule in alerts:
         policy = model.severities.get(rule.severity)
         level = levels.get(policy.level) if policy else None
         labels = [("severity", rule.severity), *sorted(rule.labels.items())]
-        by_name.setdefault(rule.alert, []).append(Variant(rule, group_name, level, labels))
+        matches = match_routes(model.spec.alertmanager.route, {"alertname": rule.alert, **dict(labels)})
+        receivers = tuple(match.receiver for match in matches)
+        catch_all = all(match.path == () for match in matches)
+        by_name.setdefault(rule.alert, []).append(
+            Variant(rule, group_name, level, labels, receivers, catch_all)
+        )
     template = load_template("runbook.md.j2")
     files: Files = {}
     for name, variants in sorted(by_name.items()):
