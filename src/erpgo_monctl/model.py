@@ -155,7 +155,9 @@ class Model:
         return [*self.spec.dashboards, *slo_dashboards(self)]
 
     def dashboard_uid(self, index: int) -> str:
-        dashboard = self.dashboards[index]
+        # the spec's own dashboards come first: their uids need no generated dashboard built
+        spec_dashboards = self.spec.dashboards
+        dashboard = spec_dashboards[index] if 0 <= index < len(spec_dashboards) else self.dashboards[index]
         if dashboard.uid:
             return dashboard.uid
         return slugify(dashboard.title)[:40]

@@ -106,6 +106,23 @@ def match_routes(root: RootRoute, labels: dict[str, str]) -> list[RouteMatch]:
     return _match(root, (), None, labels)
 
 
+class RouteMatcher:
+    """match_routes over one tree for many alerts: alerts alike on the labels its matchers test
+    (tested_labels) are dispatched alike, so each such signature is evaluated once."""
+
+    def __init__(self, root: RootRoute) -> None:
+        self.root = root
+        self.tested = tested_labels(root)
+        self._memo: dict[tuple[str | None, ...], list[RouteMatch]] = {}
+
+    def __call__(self, labels: dict[str, str]) -> list[RouteMatch]:
+        key = tuple(labels.get(name) for name in self.tested)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = match_routes(self.root, labels)
+        return list(found)
+
+
 def receivers_for(root: RootRoute, labels: dict[str, str]) -> list[str]:
     """The receivers an alert with `labels` reaches, in order (as `amtool config routes test`)."""
     return [match.receiver for match in match_routes(root, labels)]

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from erpgo_monctl.spec.rules import SLO, AlertRule, SLOAlert
@@ -51,6 +52,7 @@ BURN_WINDOWS = (
 )
 
 
+@lru_cache(maxsize=1024)
 def seconds(duration: str) -> Decimal:
     """Exact seconds of a Prometheus duration."""
     return Decimal(str(duration_seconds(duration)))
@@ -64,6 +66,9 @@ def significant(value: Decimal, digits: int = SIGNIFICANT_DIGITS) -> Decimal:
     return value.quantize(Decimal(1).scaleb(exponent)).normalize()
 
 
+# The rules and tests renderers ask ~250,000 times for a few thousand numbers. Within one type
+# the text depends only on the value (Decimal("1.0") and Decimal(1) both give "1").
+@lru_cache(maxsize=65536, typed=True)
 def clean(value: Decimal | float | int) -> str:
     """A number as PromQL/YAML text: `0.001`, `14.4`, `1`, never `0.0009999999999999432`."""
     number = significant(Decimal(str(value)))
@@ -251,6 +256,15 @@ def burn_alerts(slo: SLO) -> list[BurnAlert]:
         )
         alerts.append(BurnAlert(kind, rule, conditions))
     return alerts
+
+
+def model_burn_alerts(model: Model, slo: SLO) -> list[BurnAlert]:
+    """burn_alerts(slo), built once per model (the rules, runbooks and tests renderers all read them)."""
+    cache: dict[int, list[BurnAlert]] = model.cache.setdefault("burn_alerts", {})
+    key = id(slo)  # stable: the model's spec keeps every SLO alive
+    if key not in cache:
+        cache[key] = burn_alerts(slo)
+    return list(cache[key])
 
 
 def slo_inhibit_rules(model: Model) -> list[dict[str, Any]]:

@@ -10,9 +10,10 @@ about 30x faster than ruamel's emitter on large rule files (see README).
 
 from __future__ import annotations
 
-import json
 import math
 import re
+from functools import lru_cache
+from json.encoder import encode_basestring
 from typing import Any
 
 _PLAIN = re.compile(r"[A-Za-z_/$][A-Za-z0-9_./:@$+-]*(?: [A-Za-z0-9_./@$+(){}-]+)*")
@@ -43,7 +44,8 @@ def _quote(text: str) -> str:
         and not text.endswith(" ")
     ):
         return f"'{text}'"
-    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
+    # encode_basestring is what json.dumps(text, ensure_ascii=False) returns, minus its overhead
+    return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", encode_basestring(text))
 
 
 # characters YAML does not allow raw in a document (escaped inside double quotes)
@@ -53,6 +55,8 @@ _NON_PRINTABLE = re.compile(
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, str):  # by far the most frequent
+        return _string(value)
     if value is None:
         return "null"
     if value is True:
@@ -71,16 +75,19 @@ def _scalar(value: Any) -> str:
             mantissa, exponent = text.split("e")
             text = f"{mantissa}.0e{exponent}"  # YAML 1.1 floats need a dot
         return text
-    if isinstance(value, str):
-        if _DURATION.fullmatch(value) or (
-            _PLAIN.fullmatch(value)
-            and value.lower() not in _YAML11_SPECIAL
-            and not value.endswith(":")
-            and ": " not in value
-        ):
-            return value
-        return _quote(value)
     raise TypeError(f"cannot emit {type(value).__name__} as YAML")
+
+
+@lru_cache(maxsize=1 << 16)  # rule files repeat their keys and label values thousands of times
+def _string(value: str) -> str:
+    if _DURATION.fullmatch(value) or (
+        _PLAIN.fullmatch(value)
+        and value.lower() not in _YAML11_SPECIAL
+        and not value.endswith(":")
+        and ": " not in value
+    ):
+        return value
+    return _quote(value)
 
 
 def _block_literal(text: str, indent: str) -> str | None:
@@ -132,10 +139,12 @@ def _emit_child(item: Any, indent: str, out: list[str], *, in_list: bool) -> Non
     elif isinstance(item, list) and item:
         _emit(item, indent if not in_list else child_indent, out)
     elif isinstance(item, str):
-        block = _block_literal(item, indent if not in_list else child_indent)
-        out.append(" " + (block if block is not None else _scalar(item)))
+        block = _block_literal(item, indent if not in_list else child_indent) if "\n" in item else None
+        out.append(" " + (block if block is not None else _string(item)))
+    elif isinstance(item, dict | list):
+        _emit(item, child_indent, out)  # empty: {} or []
     else:
-        _emit(item, child_indent, out)
+        out.append(" " + _scalar(item))
 
 
 def dump_yaml(data: Any, header: str | None = None) -> str:

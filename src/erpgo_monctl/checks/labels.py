@@ -8,18 +8,10 @@ Only certain absences are flagged, as warnings: the series may carry labels we c
 from __future__ import annotations
 
 from erpgo_monctl.errors import Diagnostic
-from erpgo_monctl.routing import (
-    RouteMatch,
-    match_routes,
-    matcher_label,
-    matcher_matches,
-    route_at,
-    spec_path,
-    tested_labels,
-)
+from erpgo_monctl.routing import RouteMatcher, matcher_label, matcher_matches, route_at, spec_path
 
 from . import Context
-from .alert_labels import AlertInfo, Signature, alerts, signature
+from .alert_labels import AlertInfo, alerts
 
 MAX_NAMED = 5  # alerts named in one message
 
@@ -31,14 +23,10 @@ def _names(infos: list[AlertInfo]) -> str:
 
 def _group_by(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
     root = ctx.model.spec.alertmanager.route
-    tested = tested_labels(root)
-    matches: dict[Signature, list[RouteMatch]] = {}  # routing depends only on the tested labels
+    matcher = RouteMatcher(root)  # routing depends only on the labels route matchers test
     missing: dict[tuple[tuple[int, ...], int], list[AlertInfo]] = {}
     for info in infos:
-        key = signature(info.labels, tested)
-        if key not in matches:
-            matches[key] = match_routes(root, info.labels)
-        for match in matches[key]:
+        for match in matcher(info.labels):
             for index, label in enumerate(match.group_by):
                 if not info.may_have(label):
                     missing.setdefault((match.group_by_from, index), []).append(info)

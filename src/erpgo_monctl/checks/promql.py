@@ -68,6 +68,8 @@ def expressions(ctx: Context) -> Iterator[Expression]:
 
 @cache
 def _complexity_problem(expr: str) -> str | None:
+    if len(expr) <= MAX_OPERATORS and sum(map(expr.count, "([{")) <= MAX_NESTING:
+        return None  # too short for MAX_OPERATORS, too few brackets to nest past MAX_NESTING
     if len(expr) > MAX_LENGTH:
         return f"expression is {len(expr):,} characters (limit {MAX_LENGTH:,}): split it with recording rules"
     bare = _STRING_RE.sub('""', expr)

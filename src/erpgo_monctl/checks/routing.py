@@ -126,7 +126,7 @@ def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
     if len(routes) * max(len(alike), 1) > MAX_EVALUATIONS:
         return []
     receivers = {path: _effective_receiver(root, path) for path, _ in routes}
-    found = []
+    found: list[Diagnostic] = []
     for members in alike.values():
         for path, route, receiver, first in _misses(root, routes, receivers, members[0]):
             found.extend(

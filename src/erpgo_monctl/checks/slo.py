@@ -65,7 +65,9 @@ def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
                 (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="erpgo-api"): {exc}'
             )
         )
-    catalog = {m.name: m for m in ctx.model.spec.metrics}
+    catalog = ctx.model.cache.get("metrics_by_name")
+    if catalog is None:  # built once, not once per latency SLO
+        catalog = ctx.model.cache["metrics_by_name"] = {m.name: m for m in ctx.model.spec.metrics}
     if not catalog:
         return found
     metric = catalog.get(latency.metric)

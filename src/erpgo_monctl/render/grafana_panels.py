@@ -63,10 +63,17 @@ def ref_id(index: int) -> str:
 
 def drop_nulls(value: Any) -> Any:
     """A copy of `value` without null members (grafanalib writes `null` for every unset attribute)."""
+    # recursing only into containers: most members are scalars, returned as they are
     if isinstance(value, dict):
-        return {key: drop_nulls(item) for key, item in value.items() if item is not None}
+        return {
+            key: drop_nulls(item) if isinstance(item, dict | list) else item
+            for key, item in value.items()
+            if item is not None
+        }
     if isinstance(value, list):
-        return [drop_nulls(item) for item in value if item is not None]
+        return [
+            drop_nulls(item) if isinstance(item, dict | list) else item for item in value if item is not None
+        ]
     return value
 
 

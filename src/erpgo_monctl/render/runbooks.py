@@ -8,7 +8,7 @@ from typing import Any
 
 from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
-from erpgo_monctl.routing import match_routes
+from erpgo_monctl.routing import RouteMatcher
 from erpgo_monctl.spec.operations import IncidentLevel
 from erpgo_monctl.spec.rules import AlertRule
 
@@ -50,11 +50,12 @@ def render(model: Model) -> Files:
         (f"slo-{slo.name}", burn.rule) for slo in model.spec.slos for burn in model_burn_alerts(model, slo)
     ]
     by_name: dict[str, list[Variant]] = {}
+    route_matcher = RouteMatcher(model.spec.alertmanager.route)  # once per distinct routing signature
     for group_name, rule in alerts:
         policy = model.severities.get(rule.severity)
         level = levels.get(policy.level) if policy else None
         labels = [("severity", rule.severity), *sorted(rule.labels.items())]
-        matches = match_routes(model.spec.alertmanager.route, {"alertname": rule.alert, **dict(labels)})
+        matches = route_matcher({"alertname": rule.alert, **dict(labels)})
         receivers = tuple(match.receiver for match in matches)
         catch_all = all(match.path == () for match in matches)
         by_name.setdefault(rule.alert, []).append(

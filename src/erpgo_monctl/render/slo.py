@@ -14,10 +14,10 @@ from erpgo_monctl.render import Files
 from erpgo_monctl.render.rules import alert_rule_entry
 from erpgo_monctl.slo import (
     CURRENT_BURN_WINDOW,
-    burn_alerts,
     clean,
     error_budget,
     event_labels,
+    model_burn_alerts,
     objective_ratio,
     period_error_ratio_expr,
     ratio_windows,
@@ -70,7 +70,7 @@ def slo_group(model: Model, slo: SLO) -> dict[str, Any]:
             labels,
         ),
     ]
-    rules += [alert_rule_entry(model, alert.rule) for alert in burn_alerts(slo)]
+    rules += [alert_rule_entry(model, alert.rule) for alert in model_burn_alerts(model, slo)]
     return {"name": f"slo-{slo.name}", "rules": rules}
 
 

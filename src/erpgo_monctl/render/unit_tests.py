@@ -22,9 +22,10 @@ from erpgo_monctl.render.rules import alert_rule_entry
 from erpgo_monctl.slo import (
     BurnAlert,
     BurnWindow,
-    burn_alerts,
+    alert_name,
     clean,
     error_budget,
+    model_burn_alerts,
     ratio_windows,
     seconds,
     significant,
@@ -189,7 +190,7 @@ class SLOTests:
     def __init__(self, model: Model, slo: SLO) -> None:
         self.model, self.slo = model, slo
         self.budget = error_budget(slo)
-        self.alerts = burn_alerts(slo)
+        self.alerts = model_burn_alerts(model, slo)
         self.input: SLIInput = sli_input(slo)
         self.labels = {"service": slo.service, "slo": slo.name, **self.input.labels}
         self.skipped: list[str] = []
@@ -207,17 +208,20 @@ class SLOTests:
             "exp_annotations": {k: _expand(v, self.labels) for k, v in entry["annotations"].items()},
         }
 
-    def alert_group(self, story: Story) -> dict[str, Any] | None:
-        """A test asserting every alert of the SLO at the story's minutes; None (and a note) if it cannot."""
+    def simulated(self, story: Story) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
+        """simulate() of this SLO's alerts through the story (no minutes, and a note, if it cannot run)."""
         if any(p.bad > p.total for p in story.phases):
-            self.skipped.append(f"{story.name}: needs an error ratio above 100%")
-            return None
-        outcomes, fragile = simulate(
+            return (), "needs an error ratio above 100%"
+        return simulate(
             self.budget,
             tuple((a.kind, a.conditions) for a in self.alerts),
             tuple(story.phases),
             tuple((minute, tuple(claimed.items())) for minute, claimed in story.claims.items()),
         )
+
+    def alert_group(self, story: Story) -> dict[str, Any] | None:
+        """A test asserting every alert of the SLO at the story's minutes; None (and a note) if it cannot."""
+        outcomes, fragile = self.simulated(story)
         checks = []
         for minute, indexes in outcomes:
             firing = [self.alerts[i] for i in indexes]
@@ -365,15 +369,27 @@ def slo_test_notes(model: Model, slo: SLO) -> tuple[bool, list[str]]:
     """
     try:
         builder = SLOTests(model, slo)
+        asserted: set[int] = set()  # alerts some test expects to fire: their annotations must expand
         for story in builder.stories():
-            builder.alert_group(story)
+            outcomes, fragile = builder.simulated(story)
+            asserted.update(index for _, firing in outcomes for index in firing)
+            if fragile is not None:
+                builder.skipped.append(f"{story.name}: {fragile}")
+        for index in sorted(asserted):
+            builder._expected(builder.alerts[index])
     except Unsupported as exc:
         return False, [str(exc)]
     return True, builder.skipped
 
 
 def slo_alert_names(model: Model) -> set[str]:
-    return {alert.rule.alert for slo in model.spec.slos for alert in burn_alerts(slo)}
+    """Names of the SLO burn-rate alerts (those burn_alerts would build), without building them."""
+    return {
+        alert_name(slo, kind)
+        for slo in model.spec.slos
+        for kind in ("page", "ticket")
+        if not getattr(slo.alerting, kind).disable
+    }
 
 
 def user_test_file(model: Model, test: AlertTest) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from erpgo_monctl.errors import Diagnostic, format_path
 if TYPE_CHECKING:
     from erpgo_monctl.spec.load import PathKey, Pos, SourceMap
 
-MAX_VALUES = 250_000  # bound on values in one document, aliases expanded
+MAX_VALUES = 1_000_000  # values in one document, aliases expanded: a 16 MiB spec holds ~600,000
 MAX_DEPTH = 64
 
 _YAML = "tag:yaml.org,2002:"
@@ -86,6 +86,7 @@ class Builder:
         self.open_anchors: list[str] = []  # a stack: one name may be re-anchored inside itself
         self.log: list[tuple[PathKey, Pos, bool]] = []  # positions, kept only inside anchored collections
         self.resolver: Any = None
+        self.resolved: dict[tuple[str, Any], str] = {}  # plain scalar -> its resolved tag
 
     def events(self, text: str) -> Iterable[Any]:
         from ruamel.yaml import YAML
@@ -98,15 +99,22 @@ class Builder:
     def feed(self, events: Iterable[Any]) -> None:
         from ruamel.yaml import events as ev
 
+        scalar_event, mapping_start, sequence_start = (
+            ev.ScalarEvent,
+            ev.MappingStartEvent,
+            ev.SequenceStartEvent,
+        )
+        collection_end = (ev.MappingEndEvent, ev.SequenceEndEvent)
+        on_scalar = self._scalar
         for event in events:
             kind = type(event)
-            if kind is ev.ScalarEvent:
-                self._scalar(event)
-            elif kind is ev.MappingStartEvent:
+            if kind is scalar_event:
+                on_scalar(event)
+            elif kind is mapping_start:
                 self._start(event, {})
-            elif kind is ev.SequenceStartEvent:
+            elif kind is sequence_start:
                 self._start(event, [])
-            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            elif kind in collection_end:
                 self._end()
             elif kind is ev.AliasEvent:
                 self._alias(event)
@@ -227,17 +235,43 @@ class Builder:
         self._place(copy.deepcopy(value) if isinstance(value, list | dict) else value)
 
     def _scalar(self, event: Any) -> None:
-        top = self.stack[-1] if self.stack else None
-        if top is not None and isinstance(top.data, dict) and top.key is _NO_KEY:
-            self._key(top, event)
-            return
-        path = self._next_path()
-        self._count(event, path)
-        self._record(path, _mark(event), False)
-        value = self._convert(event, path)
+        # The hot path (half a million calls for a large spec): _next_path, _count, _record,
+        # _mark, _tag and _place inlined; frames only ever hold the builder's own dict or list.
+        stack = self.stack
+        top = stack[-1] if stack else None
+        if top is None:
+            path: PathKey = ()
+        elif type(top.data) is dict:
+            if top.key is _NO_KEY:
+                self._key(top, event)
+                return
+            path = (*top.path, top.key if isinstance(top.key, str) else "<key>")
+        else:
+            path = (*top.path, len(top.data))
+        self.count += 1
+        if self.count > MAX_VALUES:
+            self.count -= 1
+            self._count(event, path)
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        self.source.values.setdefault(path, pos)
+        if self.open_anchors:
+            self.log.append((path, pos, False))
+        text = event.value
+        if event.tag is None and (not event.implicit[0] or (text and text[0] not in _MAYBE_TYPED_FIRST)):
+            value = text  # quoted, block or plainly textual: a string (what _convert would return)
+        else:
+            value = self._convert(event, path)
         if event.anchor is not None:
             self.anchors[event.anchor] = _Anchor(value, 1, [])
-        self._place(value)
+        if top is None:
+            self.root = value
+        elif type(top.data) is list:
+            top.data.append(value)
+        else:
+            if top.key is not _DISCARD:
+                top.data[top.key] = value
+            top.key = _NO_KEY
 
     def _key(self, frame: _Frame, event: Any) -> None:
         key = str(event.value)
@@ -272,9 +306,13 @@ class Builder:
         value = event.value
         if value and value[0] not in _MAYBE_TYPED_FIRST:
             return _STR
-        from ruamel.yaml.nodes import ScalarNode
+        key = (value, event.implicit)
+        tag = self.resolved.get(key)
+        if tag is None:  # one document, one YAML version: the same plain text always resolves alike
+            from ruamel.yaml.nodes import ScalarNode
 
-        return str(self.resolver.resolve(ScalarNode, value, event.implicit))
+            tag = self.resolved[key] = str(self.resolver.resolve(ScalarNode, value, event.implicit))
+        return tag
 
     def _convert(self, event: Any, path: PathKey) -> Any:
         tag, text = self._tag(event), event.value
