@@ -53,13 +53,16 @@ def _write_tree(files: Files, out: Path) -> None:
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
     try:
+        staging.chmod(0o755)  # mkdtemp makes it 0700; directories below get the usual umask
+        made: set[PurePosixPath] = set()
+        for rel in files:
+            for directory in reversed(rel.parents[:-1]):
+                if directory not in made:
+                    (staging / directory).mkdir(exist_ok=True)
+                    made.add(directory)
         for rel, content in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            (staging / rel).write_bytes(content)
         (staging / MARKER).write_bytes(MARKER_TEXT)
-        for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-            directory.chmod(0o755)
         _swap(staging, out.resolve())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -424,3 +424,12 @@ def test_heavy_modules_are_imported_lazily() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_parallel_dashboard_rendering_gives_the_same_bytes(
+    model: Model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many = with_dashboards(model, [{"title": f"Board {i}", "panels": ALL_TYPES[:4]} for i in range(12)])
+    serial = grafana.render(many)
+    monkeypatch.setattr(grafana, "PARALLEL_MIN_DASHBOARDS", 2)
+    assert grafana.render(many) == serial

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from erpgo_monctl.errors import Diagnostic
+from erpgo_monctl.model import Model
 from erpgo_monctl.spec.load import PathKey
 
 from . import Context
@@ -36,13 +37,18 @@ class Expression:
 
 
 def expressions(ctx: Context) -> Iterator[Expression]:
+    """Every PromQL expression of the context's model (see `spec_expressions`)."""
+    return spec_expressions(ctx.model)
+
+
+def spec_expressions(model: Model) -> Iterator[Expression]:
     """Every PromQL expression: rules, alerts, SLO events queries ({{window}} as 5m), dashboard queries.
 
-    SLO latency selectors and placeholders are checks/slo.py's concern.
+    Shared by validate and lint. SLO latency selectors and placeholders are checks/slo.py's concern.
     """
     from .dashboards import promql_for_parser
 
-    spec = ctx.model.spec
+    spec = model.spec
     for g, group in enumerate(spec.recording_rules):
         for r, rule in enumerate(group.rules):
             yield Expression(("recording_rules", g, "rules", r, "expr"), rule.expr, "record")

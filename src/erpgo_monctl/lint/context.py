@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from erpgo_monctl.checks.promql import Expression
 from erpgo_monctl.errors import Severity
 from erpgo_monctl.model import Model
 from erpgo_monctl.spec.load import PathKey
@@ -26,13 +27,8 @@ class Finding:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True)
-class ExprSite:
-    """A PromQL expression of the spec and where it stands."""
-
-    path: PathKey
-    text: str
-    kind: ExprKind
+# one PromQL expression of the spec and where it stands (shared with validate's checks)
+ExprSite = Expression
 
 
 @dataclass
@@ -53,24 +49,9 @@ class LintContext:
 
     def expressions(self) -> Iterator[ExprSite]:
         """Every PromQL expression: recording rules, alerts, SLO event queries, Prometheus panels."""
-        spec = self.model.spec
-        for g, group in enumerate(spec.recording_rules):
-            for r, rule in enumerate(group.rules):
-                yield ExprSite(("recording_rules", g, "rules", r, "expr"), rule.expr, "record")
-        for g, alert_group in enumerate(spec.alerts):
-            for r, alert in enumerate(alert_group.rules):
-                yield ExprSite(("alerts", g, "rules", r, "expr"), alert.expr, "alert")
-        for s, slo in enumerate(spec.slos):
-            if slo.sli.events:
-                for key in ("errors", "total"):
-                    text = getattr(slo.sli.events, key).replace("{{window}}", "5m")
-                    yield ExprSite(("slos", s, "sli", "events", key), text, "slo")
-        for d, dashboard in enumerate(spec.dashboards):
-            for p, panel in enumerate(dashboard.panels):
-                if panel.datasource != "prometheus":
-                    continue
-                for q, query in enumerate(panel.queries):
-                    yield ExprSite(("dashboards", d, "panels", p, "queries", q, "expr"), query.expr, "panel")
+        from erpgo_monctl.checks.promql import spec_expressions
+
+        return spec_expressions(self.model)
 
     @cached_property
     def catalog(self) -> dict[str, Metric]:

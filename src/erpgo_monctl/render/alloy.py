@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from collections.abc import Iterable, Mapping
 from pathlib import PurePosixPath
 from typing import Any
@@ -56,22 +55,15 @@ def alloy_identifier(job_name: str) -> str:
 
 def alloy_config(model: Model) -> str:
     """The Alloy configuration text, rendered from the packaged jinja2 template."""
-    import jinja2
+    from erpgo_monctl.render.templating import load_template
 
     assert model.spec.logging is not None
-    environment = jinja2.Environment(
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["alloy_string"] = alloy_string
-    environment.filters["alloy_map"] = alloy_map
-    environment.filters["same_name_map"] = same_name_map
-    environment.filters["go_duration"] = go_duration
-    source = (
-        importlib.resources.files("erpgo_monctl.templates").joinpath(TEMPLATE).read_text(encoding="utf-8")
+    template = load_template(
+        TEMPLATE,
+        alloy_string=alloy_string,
+        alloy_map=alloy_map,
+        same_name_map=same_name_map,
+        go_duration=go_duration,
     )
     jobs: list[dict[str, Any]] = [
         {
@@ -84,9 +76,8 @@ def alloy_config(model: Model) -> str:
         }
         for job in model.spec.logging.jobs
     ]
-    return environment.from_string(source).render(
-        header_lines=model.header.splitlines(), jobs=jobs, push_url=push_url(model)
-    )
+    text: str = template.render(header_lines=model.header.splitlines(), jobs=jobs, push_url=push_url(model))
+    return text
 
 
 def render(model: Model) -> Files:

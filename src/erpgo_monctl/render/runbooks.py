@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
@@ -21,23 +20,6 @@ class Variant:
     labels: list[tuple[str, str]]
     receivers: tuple[str, ...]
     catch_all: bool
-
-
-def load_template(name: str) -> Any:
-    """A jinja2 template shipped in the erpgo_monctl.templates package."""
-    from importlib.resources import files
-
-    import jinja2
-
-    text = files("erpgo_monctl.templates").joinpath(name).read_text(encoding="utf-8")
-    env = jinja2.Environment(
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.from_string(text)
 
 
 def render(model: Model) -> Files:
@@ -61,6 +43,8 @@ def render(model: Model) -> Files:
         by_name.setdefault(rule.alert, []).append(
             Variant(rule, group_name, level, labels, receivers, catch_all)
         )
+    from erpgo_monctl.render.templating import load_template
+
     template = load_template("runbook.md.j2")
     files: Files = {}
     for name, variants in sorted(by_name.items()):
