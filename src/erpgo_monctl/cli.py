@@ -87,11 +87,8 @@ def render(
         model, warnings = load_model(spec, env)
         report(warnings, fmt)
         files = render_model(model)
-        from pathlib import PurePosixPath
-
-        posix = {PurePosixPath(p.as_posix()): b for p, b in files.items()}
         if check:
-            changes, diff = drift(posix, out)
+            changes, diff = drift(files, out)
             if changes:
                 sys.stdout.write(diff)
                 sys.stderr.write(
@@ -101,7 +98,7 @@ def render(
                 raise typer.Exit(1)
             sys.stderr.write(f"ok: {out} matches {spec} ({len(files)} files)\n")
             return
-        write_tree(posix, out)
+        write_tree(files, out)
         sys.stderr.write(f"rendered {len(files)} files into {out}\n")
     except MonctlError as exc:
         fail(exc, fmt)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from erpgo_monctl.errors import Diagnostic, MonctlError, has_errors
 from erpgo_monctl.model import Model
@@ -66,11 +66,11 @@ def _environment_errors(loaded: Loaded) -> list[Diagnostic]:
     return sorted(errors)
 
 
-def render_model(model: Model) -> dict[Path, bytes]:
-    """Every output file in memory, keyed by path relative to the output directory."""
+def render_model(model: Model) -> dict[PurePosixPath, bytes]:
+    """Every output file in memory, keyed by POSIX path relative to the output directory."""
     from erpgo_monctl.render import render_all
 
-    return {Path(p): b for p, b in render_all(model).items()}
+    return render_all(model)
 
 
 __all__ = ["MonctlError", "load_model", "render_model"]

@@ -353,6 +353,6 @@ def test_erpgo_local_alerts_fire_within_seconds(erpgo_local: Model) -> None:
 
 def test_erpgo_local_renders_and_says_so(erpgo_local: Model) -> None:
     files = render_model(erpgo_local)
-    text = files[Path(PurePosixPath("configs/alertmanager.yml"))].decode()
+    text = files[PurePosixPath("configs/alertmanager.yml")].decode()
     assert "(environment: local)" in text
     assert "smtp" not in text
