@@ -79,3 +79,50 @@ def test_installed_cli_renders_from_any_directory(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (elsewhere / "rendered/runbooks/HighErrorRate.md").is_file()
     assert (elsewhere / "rendered/configs/alloy/config.alloy").is_file()
+
+
+@pytest.mark.parametrize(
+    ("relative", "content", "expected"),
+    [
+        (
+            "configs/grafana/dashboards/erpgo-business.json",
+            '{"broken',
+            "FAIL grafana: dashboard schema and rules",
+        ),
+        ("docker-compose.monitoring.yml", "services: [\n", "FAIL compose: Compose Specification schema"),
+        ("configs/grafana/provisioning/datasources/datasources.yml", "a: [\n", "FAIL grafana: dashboard"),
+    ],
+)
+def test_unreadable_rendered_file_is_reported_not_a_traceback(
+    rendered_dir: Path, tmp_path: Path, relative: str, content: str, expected: str
+) -> None:
+    need("promtool")
+    need("amtool")
+    broken = tmp_path / "out"
+    shutil.copytree(rendered_dir, broken)
+    (broken / relative).write_text(content)
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert expected in result.stderr
+    assert f"{broken / relative}:1:1: error[T003]: cannot read" in result.stderr
+
+
+def test_missing_layout_file_fails_check(rendered_dir: Path, tmp_path: Path) -> None:
+    need("promtool")
+    need("amtool")
+    broken = tmp_path / "out"
+    shutil.copytree(rendered_dir, broken)
+    (broken / "docker-compose.monitoring.yml").unlink()
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert "FAIL layout: docker-compose.monitoring.yml" in result.stderr
+
+
+def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("keep me")
+    result = runner.invoke(app, ["render", str(ERPGO_SPEC), "--out", str(target)])
+    assert result.exit_code == 2
+    assert "exists and is not a directory" in result.stderr
+    assert target.read_text() == "keep me"

@@ -215,8 +215,6 @@ def routes(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
-    import json
-
     from erpgo_monctl.checks import Context
     from erpgo_monctl.pipeline import load_model
     from erpgo_monctl.route_report import format_routing, route_report
@@ -238,22 +236,9 @@ def routes(
         for _, path in result.unreachable
     ]
     if fmt is Format.json:
-        rows = [
-            {"alert": a.alert, "labels": a.labels, "receivers": list(a.receivers), "catch_all": a.catch_all}
-            for a in result.alerts
-        ]
-        sys.stdout.write(
-            json.dumps(
-                {
-                    "alerts": rows,
-                    "unreachable_routes": [
-                        {"file": d.file, "line": d.line, "column": d.column, "path": d.path} for d in problems
-                    ],
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        # the contract's diagnostics shape: one info finding per alert saying where it goes
+        routed = [ctx.diag(entry.spec_path, "R000", format_routing(entry), "info") for entry in result.alerts]
+        report(routed + problems, fmt)
     else:
         for entry in result.alerts:
             sys.stdout.write(format_routing(entry) + "\n")

@@ -20,6 +20,13 @@ INSTALL_HINTS = {
     "or from prometheus.io/download",
 }
 TOOL_TIMEOUT_S = 300
+# files every rendered tree has (SPEC.md output layout); rule files depend on the spec
+REQUIRED_FILES = (
+    "docker-compose.monitoring.yml",
+    "configs/alertmanager.yml",
+    "configs/grafana/provisioning/datasources/datasources.yml",
+    "configs/grafana/provisioning/dashboards/dashboards.yml",
+)
 
 
 @dataclass
@@ -72,10 +79,31 @@ def run_tool(name: str, argv: list[str], file: Path) -> CheckResult:
     )
 
 
+class Unreadable(Exception):
+    """A rendered file that is not valid YAML/JSON/UTF-8 any more: reported, never a traceback."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(problem)
+        self.diagnostic = Diagnostic(
+            str(path), 1, 1, "", "T003", "error", f"cannot read {path.name}: {problem}"
+        )
+
+
 def _load_yaml(path: Path) -> Any:
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
-    return YAML(typ="safe", pure=False).load(path.read_text(encoding="utf-8"))
+    try:
+        return YAML(typ="safe", pure=False).load(path.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError, OSError) as exc:
+        raise Unreadable(path, " ".join(str(exc).split())[:300]) from None
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise Unreadable(path, str(exc)) from None
 
 
 def check_compose(path: Path) -> CheckResult:
@@ -88,6 +116,10 @@ def check_compose(path: Path) -> CheckResult:
         files("check_jsonschema.builtin_schemas.vendor").joinpath("compose-spec.json").read_text()
     )
     validator = jsonschema.Draft7Validator(schema)
+    try:
+        document = _load_yaml(path)
+    except Unreadable as exc:
+        return CheckResult("compose: Compose Specification schema", False, [exc.diagnostic])
     found = [
         Diagnostic(
             str(path),
@@ -98,7 +130,7 @@ def check_compose(path: Path) -> CheckResult:
             "error",
             f"compose schema: {err.message}",
         )
-        for err in validator.iter_errors(_load_yaml(path))
+        for err in validator.iter_errors(document)
     ]
     return CheckResult("compose: Compose Specification schema", not found, found)
 
@@ -107,18 +139,25 @@ def check_dashboards(directory: Path) -> CheckResult:
     """Grafana dashboards: the published dashboard schema plus our own rules (no Grafana server here)."""
     from erpgo_monctl.checks.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
+    name = "grafana: dashboard schema and rules"
     datasources = directory / "configs/grafana/provisioning/datasources/datasources.yml"
-    uids = (
-        {ds["uid"] for ds in (_load_yaml(datasources) or {}).get("datasources", [])}
-        if datasources.is_file()
-        else set()
-    )
     found: list[Diagnostic] = []
+    try:
+        document = _load_yaml(datasources) if datasources.is_file() else {}
+        entries = document.get("datasources", []) if isinstance(document, dict) else []
+        uids = {ds["uid"] for ds in entries if isinstance(ds, dict) and isinstance(ds.get("uid"), str)}
+    except Unreadable as exc:
+        found.append(exc.diagnostic)
+        uids = set()
     for path in sorted((directory / "configs/grafana/dashboards").rglob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            doc = _load_json(path)
+        except Unreadable as exc:
+            found.append(exc.diagnostic)
+            continue
         found += check_dashboard_schema(doc, file=str(path), schema_path=bundled_schema_path())
         found += check_dashboard(doc, file=str(path), provisioned_uids=uids)
-    return CheckResult("grafana: dashboard schema and rules", not found, found)
+    return CheckResult(name, not found, found)
 
 
 def check_tree(directory: Path) -> list[CheckResult]:
@@ -143,6 +182,16 @@ def check_tree(directory: Path) -> list[CheckResult]:
         )
     alertmanager = configs / "alertmanager.yml"
     results.append(run_tool("amtool check-config", [amtool, "check-config", str(alertmanager)], alertmanager))
+    for required in REQUIRED_FILES:
+        if not (directory / required).exists():
+            message = f"{required} is missing: the contract's output layout requires it; render again"
+            results.append(
+                CheckResult(
+                    f"layout: {required}",
+                    False,
+                    [Diagnostic(str(directory / required), 0, 0, "", "T004", "error", message)],
+                )
+            )
     compose = directory / "docker-compose.monitoring.yml"
     if compose.is_file():
         results.append(check_compose(compose))

@@ -99,7 +99,7 @@ def _dashboard_bytes(index: int) -> bytes:
 
 
 def _dashboard_documents(model: Model) -> list[bytes]:
-    """Every dashboard's JSON, in order; large specs use a forked pool of one worker per core.
+    """Every dashboard's JSON, in order; large specs use a forked pool (one worker per core, at most 4).
 
     Dashboards are independent, so the output is the same bytes either way (tested); the pool
     is only used where `fork` exists, and falls back to one process on any pool failure.

@@ -33,6 +33,10 @@ SECRET_KEYS = {
 
 # secret-looking values: a Slack incoming-webhook URL, or a URL carrying credentials (user:pass@ / token@)
 _SLACK_HOOK_RE = re.compile(r"hooks\.slack\.com/services/\S+")
+# a query parameter that carries a credential (?token=..., &api_key=..., &sig=...)
+_URL_QUERY_SECRET_RE = re.compile(
+    r"[?&](?:[a-z_]*(?:token|key|secret|password|passwd|sig|signature|auth))=[^&#\s]+", re.IGNORECASE
+)
 _URL_PASSWORD_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@:]+:[^/\s@]*@")
 _URL_USERINFO_RE = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@]+@")
 
@@ -231,11 +235,17 @@ def secret_values(loaded: Loaded) -> list[Diagnostic]:
             pending.extend(((*path, str(k)), v) for k, v in value.items())
         elif isinstance(value, list):
             pending.extend(((*path, i), v) for i, v in enumerate(value))
-        elif isinstance(value, str) and ("@" in value or "hooks.slack.com" in value):
+        elif isinstance(value, str) and ("@" in value or "hooks.slack.com" in value or "?" in value):
             key = str(path[-1]) if path and isinstance(path[-1], str) else ""
             url_key = key == "url" or key.endswith("_url")
             slack = bool(_SLACK_HOOK_RE.search(value))
-            if slack or _URL_PASSWORD_RE.search(value) or (url_key and _URL_USERINFO_RE.match(value)):
+            query_secret = url_key and _URL_QUERY_SECRET_RE.search(value)
+            if (
+                slack
+                or query_secret
+                or _URL_PASSWORD_RE.search(value)
+                or (url_key and _URL_USERINFO_RE.match(value))
+            ):
                 line, col = loaded.source.locate(path)
                 found.append(
                     Diagnostic(
