@@ -1,8 +1,9 @@
 """In-memory files -> DIR, atomically; and the drift check behind `render --check`.
 
-The new tree is written into a temporary sibling directory and swapped in with
-renames, so after a failed or interrupted render DIR holds exactly what it held
-before. A directory monctl did not create (no marker file) is never replaced.
+The new tree is written into a temporary sibling directory and swapped in with one
+atomic exchange (Linux; two renames elsewhere), so after a failed or interrupted
+render DIR holds exactly what it held before. A directory monctl did not create
+(no marker file) is never replaced.
 """
 
 from __future__ import annotations
@@ -69,9 +70,35 @@ def _write_tree(files: Files, out: Path) -> None:
         raise
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if result == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: this kernel or filesystem cannot exchange
+        return False
+    raise OSError(errno, os.strerror(errno), str(second))
+
+
 def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in place of `out`; at no moment is `out` missing or half-written where possible."""
     if not out.exists():
         os.replace(staging, out)
+        return
+    if _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous tree
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     retired.rmdir()
