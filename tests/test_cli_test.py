@@ -44,7 +44,7 @@ def test_erpgo_tests_pass() -> None:
         assert f"ok   tests/{name}_test.yml" in err
     for index in range(4):  # alertmanager.route_tests, checked by amtool
         assert f"ok   alertmanager.route_tests[{index}]" in err
-    assert "ok: 10 test file(s) passed" in err
+    assert "ok: 11 test file(s) passed" in err
 
 
 def test_a_wrong_expectation_fails_located_at_the_test(tmp_path: Path) -> None:

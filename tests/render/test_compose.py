@@ -148,8 +148,11 @@ def test_services_containers_ports_and_network(erpgo_model: Model) -> None:
         assert service["container_name"] == erpgo_model.container_name(name)
         assert service["restart"] == "unless-stopped"
         assert service["networks"] == ["monitoring"]
-    assert services["grafana"]["ports"] == ["3001:3000"]
-    assert services["cadvisor"]["ports"] == ["8081:8080"]
+    assert services["grafana"]["ports"] == ["0.0.0.0:3001:3000"]  # the one UI people reach
+    assert services["cadvisor"]["ports"] == ["127.0.0.1:8081:8080"]
+    # admin APIs (Prometheus' /-/quit with --web.enable-lifecycle, Loki without auth) stay on loopback
+    for name in ("prometheus", "alertmanager", "loki", "alloy", "node-exporter", "jaeger"):
+        assert all(port.startswith("127.0.0.1:") for port in services[name]["ports"]), name
     assert document["networks"] == {"monitoring": {"name": "monitoring", "driver": "bridge"}}
     assert list(document["volumes"]) == [
         "prometheus_data",

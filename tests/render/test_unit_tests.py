@@ -22,6 +22,7 @@ USER_FILES = [
     "tests/brute-force-attack_test.yml",
     "tests/high-error-rate_test.yml",
     "tests/low-error-rate_test.yml",
+    "tests/target-down_test.yml",
 ]
 
 

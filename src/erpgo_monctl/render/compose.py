@@ -60,7 +60,8 @@ def _service(
         "restart": "unless-stopped",
     }
     if component.port is not None and container_port is not None:
-        fields["ports"] = [f"{component.port}:{container_port}"]
+        address = component.bind_address or model.spec.stack.bind_address
+        fields["ports"] = [f"{address}:{component.port}:{container_port}"]
     secrets = secrets_by_component(model).get(name, [])
     if secrets:
         fields["secrets"] = secrets

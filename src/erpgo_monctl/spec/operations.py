@@ -65,6 +65,11 @@ class Incidents(Strict):
 class Component(Strict):
     image: Image
     port: Port | None = Field(default=None, description="host port published for the service")
+    bind_address: str | None = Field(
+        default=None,
+        pattern=r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])$",
+        description="host address the port is published on; default: stack.bind_address",
+    )
 
 
 class Grafana(Component):
@@ -81,6 +86,11 @@ class Stack(Strict):
         default="../secrets", description="host directory of secret files, relative to the output directory"
     )
     container_prefix: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
+    bind_address: str = Field(
+        default="127.0.0.1",
+        pattern=r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])$",
+        description="host address ports are published on; 127.0.0.1 keeps admin APIs off the network",
+    )
     prometheus: Component
     alertmanager: Component
     grafana: Grafana
