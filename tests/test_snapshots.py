@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import os
+import subprocess
+import sys
+from pathlib import Path, PurePosixPath
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from erpgo_monctl.model import Model
 from erpgo_monctl.render import render_all
-from tests.conftest import build_model
+from tests.conftest import ERPGO_SPEC, build_model
 
 Tree = dict[PurePosixPath, bytes]
 
@@ -23,10 +26,25 @@ def test_rendered_files(rendered: Tree, snapshot: SnapshotAssertion) -> None:
         assert content.decode("utf-8") == snapshot(name=str(path))
 
 
-def test_render_is_deterministic(erpgo_model: Model) -> None:
-    first = render_all(erpgo_model)
-    second = render_all(build_model())
-    assert first == second
+def test_render_is_deterministic_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    """Same spec -> byte-identical files, whatever the hash seed (set/dict ordering) of the process."""
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"out-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "erpgo_monctl", "render", str(ERPGO_SPEC), "--out", str(out)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 30
+
+
+def test_render_in_process_matches_a_fresh_model(erpgo_model: Model) -> None:
+    assert render_all(erpgo_model) == render_all(build_model())
 
 
 @pytest.mark.parametrize("suffix", [".yml", ".alloy"])
