@@ -5,8 +5,8 @@ from __future__ import annotations
 import promql_parser
 import pytest
 
-from erpgo_monctl.lint.promql_facts import selector_name
 from erpgo_monctl.lint.promql_units import Quantity, quantity, threshold_comparisons
+from erpgo_monctl.promql_ast import selector_name
 
 
 def parse(text: str) -> object:

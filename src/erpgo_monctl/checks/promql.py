@@ -113,38 +113,11 @@ def parse_error(expr: str) -> str | None:
     return facts(expr).error
 
 
-def selector_name(node: Any) -> str | None:
-    """The metric name of a VectorSelector (`foo{}` or `{__name__="foo"}`), if it names one."""
-    import promql_parser
-
-    if node.name:
-        return str(node.name)
-    for matcher in node.matchers.matchers:
-        if matcher.name == "__name__" and matcher.op == promql_parser.MatchOp.Equal:
-            return str(matcher.value)
-    return None
-
-
-def children(node: Any) -> list[Any]:
-    """The sub-expressions of one syntax node (promql_parser.walk is quadratic on deep trees)."""
-    import promql_parser as pp
-
-    if isinstance(node, pp.BinaryExpr):
-        return [node.lhs, node.rhs]
-    if isinstance(node, pp.Call):
-        return list(node.args)
-    if isinstance(node, pp.MatrixSelector):
-        return [node.vector_selector]
-    if isinstance(node, pp.AggregateExpr):
-        return [node.expr] if node.param is None else [node.param, node.expr]
-    if isinstance(node, pp.ParenExpr | pp.UnaryExpr | pp.SubqueryExpr):
-        return [node.expr]
-    return []
-
-
 def metric_names(tree: Any) -> list[str]:
-    """Every metric name selected in an expression, in order of appearance."""
+    """Every metric name selected in an expression, in order of appearance (iterative: no recursion limit)."""
     import promql_parser
+
+    from erpgo_monctl.promql_ast import children, selector_name
 
     found: list[str] = []
     pending = [tree]
@@ -172,12 +145,12 @@ class Facts:
 @cache
 def facts(expr: str) -> Facts:
     """The Facts of `expr`, parsing each distinct text once per process."""
-    from .alert_labels import output_labels
+    from erpgo_monctl.promql_labels import output_labels
 
     tree, problem = parse(expr)
     if tree is None:
         return Facts(problem, (), None)
-    return Facts(None, tuple(dict.fromkeys(metric_names(tree))), output_labels(tree))
+    return Facts(None, tuple(dict.fromkeys(metric_names(tree))), output_labels(tree).bounded)
 
 
 def check(ctx: Context) -> list[Diagnostic]:

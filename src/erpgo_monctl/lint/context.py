@@ -39,12 +39,9 @@ class LintContext:
     def parse(self, text: str) -> Any | None:
         """The AST of `text`, or None when it does not parse (validate reports that)."""
         if text not in self._parsed:
-            import promql_parser
+            from erpgo_monctl.checks.promql import parse  # guarded against parser crashes (E202)
 
-            try:
-                self._parsed[text] = promql_parser.parse(text)
-            except (ValueError, TypeError, RuntimeError):
-                self._parsed[text] = None
+            self._parsed[text] = parse(text)[0]
         return self._parsed[text]
 
     def expressions(self) -> Iterator[ExprSite]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from erpgo_monctl.lint.promql_facts import (
+from erpgo_monctl.promql_ast import (
     COMPARISONS,
     Node,
     constant,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from erpgo_monctl.lint.context import ExprSite, Finding, LintContext
-from erpgo_monctl.lint.promql_facts import (
+from erpgo_monctl.promql_ast import (
     COUNTER_FUNCTIONS,
     TWO_SAMPLE_FUNCTIONS,
     Node,
@@ -20,7 +20,7 @@ from erpgo_monctl.lint.promql_facts import (
     unwrap,
     walk,
 )
-from erpgo_monctl.lint.promql_labels import output_labels
+from erpgo_monctl.promql_labels import output_labels
 
 _REGEX_CHARS = re.compile(r"[.*+?()\[\]{}|^$\\]")
 _MATCHERS_TEXT = re.compile(r'\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\}')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import promql_parser
 import pytest
 
-from erpgo_monctl.lint.promql_labels import output_labels
+from erpgo_monctl.promql_labels import output_labels
 
 
 def parse(text: str) -> object:

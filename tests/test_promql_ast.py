@@ -5,7 +5,7 @@ from __future__ import annotations
 import promql_parser
 import pytest
 
-from erpgo_monctl.lint.promql_facts import constant, is_filter, selector_name
+from erpgo_monctl.promql_ast import constant, is_filter, selector_name
 
 
 def parse(text: str) -> object:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erpgo_monctl.lint.promql_facts import (
+from erpgo_monctl.promql_ast import (
     Node,
     equality_matchers,
     is_scalar,
