@@ -394,3 +394,13 @@ def placeholder_problem(query: str) -> str | None:
     if _WINDOW_PLACEHOLDER.search(query):
         return "write the placeholder as {{window}} without spaces"
     return "has no {{window}} placeholder: write it where the range goes, e.g. rate(x_total[{{window}}])"
+
+
+def slo_alert_names(model: Model) -> set[str]:
+    """Names of the SLO burn-rate alerts (those burn_alerts would build), without building them."""
+    return {
+        alert_name(slo, kind)
+        for slo in model.spec.slos
+        for kind in ("page", "ticket")
+        if not getattr(slo.alerting, kind).disable
+    }

@@ -166,7 +166,7 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
 
 
 def _check_generated_tests(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    from erpgo_monctl.render.unit_tests import slo_test_notes
+    from erpgo_monctl.slo_tests import slo_test_notes
 
     feasible, notes = slo_test_notes(ctx.model, slo)
     if not feasible:
@@ -236,7 +236,7 @@ def _series_problem(series: str) -> str | None:
 
 def check_tests(ctx: Context) -> list[Diagnostic]:
     """The spec's alert tests name alerts that exist, with series and values promtool reads."""
-    from erpgo_monctl.render.unit_tests import slo_alert_names
+    from erpgo_monctl.slo import slo_alert_names
 
     spec = ctx.model.spec
     known = {rule.alert for group in spec.alerts for rule in group.rules} | slo_alert_names(ctx.model)

@@ -291,7 +291,3 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
-
-
-def rule_ids() -> list[str]:
-    return [rule.id for rule in RULES]

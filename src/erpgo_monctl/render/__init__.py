@@ -39,8 +39,8 @@ def render_all(model: Model) -> Files:
     """Render every target in memory; a path claimed twice is a bug, not a silent overwrite."""
     files: Files = {}
     for target, module_name in TARGETS.items():
-        module = importlib.import_module(f"erpgo_monctl.render.{module_name}")
-        produced: Files = module.render(model)
+        renderer: Renderer = importlib.import_module(f"erpgo_monctl.render.{module_name}").render
+        produced = renderer(model)
         for path, content in produced.items():
             if path in files:
                 raise MonctlError(f"internal: {path} rendered twice (second time by {target})")
