@@ -10,14 +10,14 @@ from typer.testing import CliRunner
 
 from erpgo_monctl.cli import app
 from erpgo_monctl.model import Model
-from erpgo_monctl.route_report import alert_label_sets, route_report
+from erpgo_monctl.route_report import route_report
 from tests.conftest import ERPGO_SPEC, need
 
 
 def test_every_erpgo_alert_routes_as_amtool_says(erpgo_model: Model, rendered_dir: Path) -> None:
     amtool = need("amtool")
     report = route_report(erpgo_model)
-    assert len(report.alerts) == len(alert_label_sets(erpgo_model)) >= 12
+    assert len(report.alerts) == len(erpgo_model.alert_rules()) >= 12
     config = rendered_dir / "configs/alertmanager.yml"
     for entry in report.alerts:
         labels = [f"{k}={v}" for k, v in sorted(entry.labels.items())]

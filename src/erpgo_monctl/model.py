@@ -12,10 +12,10 @@ from functools import cached_property
 from typing import Any
 
 from erpgo_monctl import GENERATED_HEADER
-from erpgo_monctl.spec.load import SourceMap
+from erpgo_monctl.spec.load import PathKey, SourceMap
 from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.spec.operations import SeverityPolicy
-from erpgo_monctl.spec.rules import AlertGroup, AlertRule, Exporter, Service
+from erpgo_monctl.spec.rules import AlertRule, Exporter, Service
 from erpgo_monctl.spec.v1 import Spec
 
 DEFAULT_SEVERITIES = {
@@ -68,6 +68,15 @@ class ScrapeJob:
     kind: str  # "service" or the exporter kind
 
 
+@dataclass(frozen=True)
+class RenderedAlert:
+    """An alerting rule as rendered: its group, the rule, and the spec path it comes from."""
+
+    group: str
+    rule: AlertRule
+    spec_path: PathKey
+
+
 @dataclass
 class Model:
     """A validated spec plus everything derived from it."""
@@ -109,8 +118,25 @@ class Model:
             )
         return jobs
 
-    def alert_rules(self) -> list[tuple[AlertGroup, AlertRule]]:
-        return [(group, rule) for group in self.spec.alerts for rule in group.rules]
+    def alert_rules(self) -> list[RenderedAlert]:
+        """Every alerting rule the output holds: the spec's, then each SLO's burn-rate alerts."""
+        from erpgo_monctl.slo import model_burn_alerts
+
+        found = [
+            RenderedAlert(group.name, rule, ("alerts", g, "rules", r, "alert"))
+            for g, group in enumerate(self.spec.alerts)
+            for r, rule in enumerate(group.rules)
+        ]
+        for s, slo in enumerate(self.spec.slos):
+            found += [
+                RenderedAlert(f"slo-{slo.name}", burn.rule, ("slos", s, "name"))
+                for burn in model_burn_alerts(self, slo)
+            ]
+        return found
+
+    def routing_labels(self, rule: AlertRule) -> dict[str, str]:
+        """The labels Alertmanager routes `rule` by that the spec knows statically."""
+        return {"alertname": rule.alert, "severity": rule.severity, **rule.labels}
 
     def runbook_url(self, rule: AlertRule) -> str | None:
         if rule.runbook_url:

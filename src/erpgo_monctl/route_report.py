@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from erpgo_monctl.model import Model
-from erpgo_monctl.routing import RoutePath, iter_routes, match_routes, spec_path
+from erpgo_monctl.routing import RouteMatcher, RoutePath, iter_routes, spec_path
 from erpgo_monctl.spec.load import PathKey
 
 
@@ -30,29 +30,15 @@ class RouteReport:
     unreachable: list[tuple[RoutePath, PathKey]]
 
 
-def alert_label_sets(model: Model) -> list[tuple[str, dict[str, str], PathKey]]:
-    """(alert name, static labels, spec path) of every alert the spec renders."""
-    from erpgo_monctl.slo import burn_alerts
-
-    found: list[tuple[str, dict[str, str], PathKey]] = []
-    for g, group in enumerate(model.spec.alerts):
-        for r, rule in enumerate(group.rules):
-            labels = {"alertname": rule.alert, "severity": rule.severity, **rule.labels}
-            found.append((rule.alert, labels, ("alerts", g, "rules", r, "alert")))
-    for s, slo in enumerate(model.spec.slos):
-        for burn in burn_alerts(slo):
-            labels = {"alertname": burn.rule.alert, "severity": burn.rule.severity, **burn.rule.labels}
-            found.append((burn.rule.alert, labels, ("slos", s, "name")))
-    return found
-
-
 def route_report(model: Model) -> RouteReport:
     """Where each alert goes, and which routes nothing reaches."""
     root = model.spec.alertmanager.route
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
-    for name, labels, path in alert_label_sets(model):
-        matches = match_routes(root, labels)
+    matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
+    for alert in model.alert_rules():
+        name, labels, path = alert.rule.alert, model.routing_labels(alert.rule), alert.spec_path
+        matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
                 reached.add(match.path[:depth])

@@ -25,19 +25,14 @@ class Variant:
 def render(model: Model) -> Files:
     """One runbook per alert name (SLO burn alerts included); tiered alerts share one page."""
     levels = {level.name: level for level in model.spec.incidents.levels}
-    from erpgo_monctl.slo import model_burn_alerts
-
-    alerts = [(group.name, rule) for group, rule in model.alert_rules()]
-    alerts += [
-        (f"slo-{slo.name}", burn.rule) for slo in model.spec.slos for burn in model_burn_alerts(model, slo)
-    ]
     by_name: dict[str, list[Variant]] = {}
     route_matcher = RouteMatcher(model.spec.alertmanager.route)  # once per distinct routing signature
-    for group_name, rule in alerts:
+    for alert in model.alert_rules():
+        group_name, rule = alert.group, alert.rule
         policy = model.severities.get(rule.severity)
         level = levels.get(policy.level) if policy else None
         labels = [("severity", rule.severity), *sorted(rule.labels.items())]
-        matches = route_matcher({"alertname": rule.alert, **dict(labels)})
+        matches = route_matcher(model.routing_labels(rule))
         receivers = tuple(match.receiver for match in matches)
         catch_all = all(match.path == () for match in matches)
         by_name.setdefault(rule.alert, []).append(
