@@ -111,7 +111,10 @@ def test_email_addresses_and_templates_are_not_secrets() -> None:
         {"to": "team@example.com", "text": "{{ .CommonLabels }}"}
     ]
     data["incidents"] = {"runbook_base_url": "https://wiki.example.com/runbooks/"}
-    parse_spec(load_text(yaml.safe_dump(data, sort_keys=False), "spec.yaml"))
+    spec = parse_spec(load_text(yaml.safe_dump(data, sort_keys=False), "spec.yaml"))  # no E110 raised
+    assert spec.alertmanager.smtp is not None
+    assert spec.alertmanager.smtp.auth_username == "alerts@example.com"
+    assert spec.alertmanager.receivers[0].email[0].text == "{{ .CommonLabels }}"
 
 
 def test_a_secret_key_is_reported_once_naming_its_file_field() -> None:
