@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import types
-import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +19,7 @@ from pydantic import BaseModel
 
 from erpgo_monctl.errors import Diagnostic, MonctlError, UsageError, format_path
 from erpgo_monctl.spec.load import Loaded, PathKey, Pos, SourceMap
-from erpgo_monctl.spec.parse import field_names
-from erpgo_monctl.spec.v1 import Spec
+from erpgo_monctl.spec.parse import annotation_at, field_names
 
 ENVIRONMENTS = "environments"
 DEFAULT_ENVIRONMENT = "production"
@@ -184,7 +181,7 @@ class _Merger:
         return result
 
     def _unknown_key(self, base: dict[str, Any], at: PathKey, key: str, there: PathKey) -> None:
-        model = _annotation_at(at)
+        model = annotation_at(at)
         known = (
             field_names(model) if isinstance(model, type) and issubclass(model, BaseModel) else sorted(base)
         )
@@ -305,50 +302,9 @@ def _copy_subtree(
             into[(*at, *path[size:])] = pos
 
 
-def _annotation_at(path: PathKey) -> Any:
-    """The spec type at `path` (a model class, list[...] or dict[...]); None where it cannot be told."""
-    current: Any = Spec
-    for part in path:
-        current = _concrete(current)
-        origin = typing.get_origin(current)
-        if isinstance(part, int):
-            current = typing.get_args(current)[0] if origin is list else None
-        elif origin is dict:
-            current = typing.get_args(current)[1]
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            current = next(
-                (
-                    info.annotation
-                    for name, info in current.model_fields.items()
-                    if part in (name, info.alias)
-                ),
-                None,
-            )
-        else:
-            current = None
-        if current is None:
-            return None
-    return _concrete(current)
-
-
-def _concrete(annotation: Any) -> Any:
-    """`annotation` without Annotated and Optional; None when a union leaves several types."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-            if len(options) != 1:
-                return None
-            annotation = options[0]
-        else:
-            return annotation
-
-
 def _allows_key(at: PathKey, key: str) -> bool:
     """Whether the schema has `key` in the mapping at `at` (free-form mappings allow any key)."""
-    model = _annotation_at(at)
+    model = annotation_at(at)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return any(key in (name, info.alias) for name, info in model.model_fields.items())
     return True

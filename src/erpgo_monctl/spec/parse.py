@@ -69,34 +69,54 @@ def _describe(value: Any) -> str:
     return f"{kind} {shown}"
 
 
-def _unwrap(annotation: Any) -> list[Any]:
-    """The model classes an annotation can hold (through Optional, list, dict, Annotated)."""
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    if origin in (list, dict, typing.Union, types.UnionType):
-        found: list[Any] = []
-        for arg in typing.get_args(annotation):
-            found.extend(_unwrap(arg))
-        return found
-    return [annotation] if isinstance(annotation, type) and issubclass(annotation, BaseModel) else []
+def annotation_at(path: PathKey) -> Any:
+    """The spec type at `path` (a model class, list[...] or dict[...]); None where it cannot be told.
 
-
-def model_at(loc: PathKey, root: type[BaseModel] = Spec) -> type[BaseModel] | None:
-    """The model class that validates the mapping at `loc`, for did-you-mean suggestions."""
-    current: type[BaseModel] | None = root
-    for part in loc:
+    Shared by did-you-mean suggestions here and by environment overlays (which keys exist).
+    """
+    current: Any = Spec
+    for part in path:
+        current = _concrete(current)
+        origin = typing.get_origin(current)
+        if isinstance(part, int):
+            current = typing.get_args(current)[0] if origin is list else None
+        elif origin is dict:
+            current = typing.get_args(current)[1]
+        elif isinstance(current, type) and issubclass(current, BaseModel):
+            current = next(
+                (
+                    info.annotation
+                    for name, info in current.model_fields.items()
+                    if part in (name, info.alias)
+                ),
+                None,
+            )
+        else:
+            current = None
         if current is None:
             return None
-        if isinstance(part, int):
-            continue
-        field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
-        if field is None:
-            # dict keys (e.g. incidents.severities.<name>) keep the current value type
-            continue
-        candidates = _unwrap(field.annotation)
-        current = candidates[0] if candidates else None
-    return current
+    return _concrete(current)
+
+
+def _concrete(annotation: Any) -> Any:
+    """`annotation` without Annotated and Optional; None when a union leaves several types."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            if len(options) != 1:
+                return None
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def model_at(loc: PathKey) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `loc`, for did-you-mean suggestions."""
+    found = annotation_at(loc)
+    return found if isinstance(found, type) and issubclass(found, BaseModel) else None
 
 
 def field_names(model: type[BaseModel]) -> list[str]:
