@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import cast
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, Summary
 from prometheus_client.metrics import MetricWrapperBase
 
 from erpgo_monctl.spec.rules import Metric
+from tests.e2e.loopback import LoopbackServer
 
 ENDPOINTS = (("GET", "/api/v1/products"), ("GET", "/api/v1/orders"), ("POST", "/api/v1/orders"))
 ORDER_VALUE = 49.90
@@ -34,7 +35,7 @@ def instrument(metric: Metric, registry: CollectorRegistry) -> MetricWrapperBase
     return Summary(metric.name, metric.help, labels, registry=registry)
 
 
-class FakeErpgoApi:
+class FakeErpgoApi(LoopbackServer):
     """Serves /metrics and the endpoints in ENDPOINTS on 127.0.0.1 (a free port) from a thread."""
 
     def __init__(self, catalog: list[Metric]) -> None:
@@ -44,24 +45,7 @@ class FakeErpgoApi:
         self._served = 0
         self._failing = False
         self._set_baseline()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self.server.serve_forever, name="fake-erpgo-api", daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(self._handler_class(), "fake-erpgo-api")
 
     def spike(self) -> None:
         """From now on, nine requests in ten fail with HTTP 500."""

@@ -4,32 +4,19 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.e2e.loopback import LoopbackServer
 
-class WebhookReceiver:
+
+class WebhookReceiver(LoopbackServer):
     """An HTTP server on 127.0.0.1 (a free port) keeping the JSON bodies POSTed to each path."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._received: dict[str, list[dict[str, Any]]] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, name="webhook-receiver", daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(self._handler_class(), "webhook-receiver")
 
     def notifications(self, path: str) -> list[dict[str, Any]]:
         """Webhook payloads received on `path` (e.g. /on-call), oldest first."""
