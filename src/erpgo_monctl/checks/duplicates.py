@@ -76,6 +76,13 @@ def check(ctx: Context) -> list[Diagnostic]:
     )
     found += _dupes(
         ctx,
+        [(("slos", i, "name"), slo.name) for i, slo in enumerate(spec.slos)],
+        "E406",
+        lambda k: f"SLO name {k!r}",
+        "the slo label must tell SLOs apart; rename one",
+    )
+    found += _dupes(
+        ctx,
         [(("metrics", i, "name"), m.name) for i, m in enumerate(spec.metrics)],
         "E313",
         lambda k: f"metric {k!r}",

@@ -189,19 +189,8 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
     spec = ctx.model.spec
     found: list[Diagnostic] = []
     alert_names = {rule.alert for group in spec.alerts for rule in group.rules}
-    first: dict[str, int] = {}
     retention = seconds(spec.prometheus.retention)
-    for s, slo in enumerate(spec.slos):
-        if slo.name in first:
-            found.append(
-                ctx.diag(
-                    ("slos", s, "name"),
-                    "E406",
-                    f"duplicate SLO name {slo.name!r} (first is "
-                    f"slos[{first[slo.name]}]): the slo label must tell SLOs apart",
-                )
-            )
-        first.setdefault(slo.name, s)
+    for s, slo in enumerate(spec.slos):  # duplicate SLO names: checks/duplicates.py (E406)
         own = _check_events(ctx, s, slo) if slo.sli.events else _check_latency(ctx, s, slo)
         own += _check_alerting(ctx, s, slo, alert_names)
         if seconds(slo.window) > retention:
