@@ -295,10 +295,10 @@ def _duplicates(ctx: LintContext) -> Iterator[Finding]:
         other_kind, other_name, other_path = first[key]
         if other_name == name:
             continue
-        line = ctx.model.source.locate(other_path)[0] if ctx.model.source else 0
+        place = ctx.model.source.place(other_path, seen_from=path) if ctx.model.source else "line 0"
         yield Finding(
             "rules/duplicate-expression",
             path,
-            f"same expression as {other_kind} {other_name} (line {line}): keep one, or build on "
+            f"same expression as {other_kind} {other_name} ({place}): keep one, or build on "
             f"the recorded series",
         )
