@@ -129,7 +129,7 @@ def make_spec(n: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    from erpgo_monctl.yamlout import dump_yaml
+    from erpgo_monctl.render.yaml_encoder import dump_yaml
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     sys.stdout.write(dump_yaml(make_spec(n), f"synthetic benchmark spec, N={n}"))

@@ -56,7 +56,7 @@ def main() -> int:
     sys.path.insert(0, str(HERE))
     from make_spec import make_spec
 
-    from erpgo_monctl.yamlout import dump_yaml
+    from erpgo_monctl.render.yaml_encoder import dump_yaml
 
     rows = []
     failed = False

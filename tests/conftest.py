@@ -8,9 +8,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from erpgo_monctl.model import Model
-from erpgo_monctl.spec.load import load_file
-from erpgo_monctl.spec.parse import parse_spec
+from erpgo_monctl.load.files import load_file
+from erpgo_monctl.load.parse import parse_spec
+from erpgo_monctl.resolve.model import Model
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from erpgo_monctl.model import Model
-from erpgo_monctl.spec.load import load_text
-from erpgo_monctl.spec.parse import parse_spec
+from erpgo_monctl.load.files import load_text
+from erpgo_monctl.load.parse import parse_spec
+from erpgo_monctl.resolve.model import Model
 
 BASE = """\
 version: 1

@@ -112,7 +112,7 @@ def test_several_specs_are_all_reported_together() -> None:
 
 
 def test_several_mistakes_in_one_spec_are_reported_together(tmp_path: Path) -> None:
-    data = yaml.safe_load((CASES.parent.parent / "checks" / "minimal.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((CASES.parent.parent / "validate" / "minimal.yaml").read_text(encoding="utf-8"))
     data["alerts"][0]["rules"][0]["severity"] = "page"
     data["alertmanager"]["route"]["receiver"] = "nobody"
     data["dashboards"][0]["panels"][0]["queries"][0]["expr"] = "sum(rate(http_requests_totl[5m]))"

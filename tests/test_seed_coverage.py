@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 import pytest
 import yaml
 
-from erpgo_monctl.model import Model
+from erpgo_monctl.resolve.model import Model
 from tests.conftest import SEED, seed_block
 
 Tree = dict[PurePosixPath, bytes]

@@ -10,8 +10,8 @@ from pathlib import Path, PurePosixPath
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import render_all
+from erpgo_monctl.resolve.model import Model
 from tests.conftest import ERPGO_SPEC, build_model
 
 Tree = dict[PurePosixPath, bytes]

@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from erpgo_monctl.errors import Diagnostic, MonctlError, diagnostics_to_json
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, diagnostics_to_json
 
 app = typer.Typer(
     add_completion=False,
@@ -110,7 +110,7 @@ def check_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run the real checkers (promtool, amtool, compose schema, dashboard rules) on a rendered DIR."""
-    from erpgo_monctl.tools import check_tree
+    from erpgo_monctl.verify.tools import check_tree
 
     try:
         results = check_tree(directory)
@@ -140,7 +140,7 @@ def test_cmd(
 ) -> None:
     """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
     from erpgo_monctl.pipeline import load_model
-    from erpgo_monctl.testing import run_tests
+    from erpgo_monctl.verify.testing import run_tests
 
     try:
         model, warnings = load_model(spec, env)
@@ -172,7 +172,7 @@ def lint(
     ] = None,
 ) -> None:
     """Best-practice findings with stable rule ids. Exit 0, or 1 if any finding is at error level."""
-    from erpgo_monctl.errors import UsageError, has_errors
+    from erpgo_monctl.diagnostics import UsageError, has_errors
     from erpgo_monctl.lint import BY_ID, lint_model, unknown_rule_message
     from erpgo_monctl.lint.explain import explain_text
     from erpgo_monctl.lint.sarif import sarif_json
@@ -215,9 +215,9 @@ def routes(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
-    from erpgo_monctl.checks import Context
     from erpgo_monctl.pipeline import load_model
-    from erpgo_monctl.route_report import format_routing, route_report
+    from erpgo_monctl.report.routes import format_routing, route_report
+    from erpgo_monctl.validate import Context
 
     try:
         model, _ = load_model(spec, env)

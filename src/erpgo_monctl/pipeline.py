@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from erpgo_monctl.errors import Diagnostic, MonctlError, has_errors
-from erpgo_monctl.model import Model
-from erpgo_monctl.spec.load import Loaded
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, has_errors
+from erpgo_monctl.load.files import Loaded
+from erpgo_monctl.resolve.model import Model
 
 
 def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Diagnostic]]:
@@ -15,9 +15,9 @@ def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Dia
     With `env`, that environment's overlay is merged over the base between load
     and parse; without it, the base is checked and so is every declared overlay.
     """
-    from erpgo_monctl.spec.environments import apply_environment
-    from erpgo_monctl.spec.include import resolve_includes
-    from erpgo_monctl.spec.load import load_file
+    from erpgo_monctl.load.environments import apply_environment
+    from erpgo_monctl.load.files import load_file
+    from erpgo_monctl.load.include import resolve_includes
 
     loaded = resolve_includes(load_file(spec_path))  # before overlays: they may change included items
     if env is None:
@@ -35,8 +35,8 @@ def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Dia
 
 def _checked(loaded: Loaded, env: str | None) -> tuple[Model, list[Diagnostic]]:
     """Parse and check one (base or merged) document."""
-    from erpgo_monctl.checks import run_checks
-    from erpgo_monctl.spec.parse import parse_spec
+    from erpgo_monctl.load.parse import parse_spec
+    from erpgo_monctl.validate import run_checks
 
     spec = parse_spec(loaded)
     model = Model(spec, loaded.source, env=env)
@@ -48,7 +48,7 @@ def _checked(loaded: Loaded, env: str | None) -> tuple[Model, list[Diagnostic]]:
 
 def _environment_errors(loaded: Loaded) -> list[Diagnostic]:
     """Errors of every non-empty overlay over a valid base (their warnings would repeat the base's)."""
-    from erpgo_monctl.spec.environments import apply_environment, environment_names
+    from erpgo_monctl.load.environments import apply_environment, environment_names
 
     errors: set[Diagnostic] = set()
     for name in environment_names(loaded):

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.pipeline import load_model
 from erpgo_monctl.render import render_all
 from erpgo_monctl.render.prometheus import build_prometheus_config
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.write import write_tree
-from erpgo_monctl.yamlout import dump_yaml
 from tests.conftest import ERPGO_SPEC
 from tests.e2e.conftest import Binaries, Server, Supervisor, free_ports, get_json, post_json, wait_until
 from tests.e2e.fake_api import FakeErpgoApi, Traffic

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from erpgo_monctl.errors import Diagnostic
+from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.lint import lint_model
 from erpgo_monctl.pipeline import load_model
 from tests.conftest import SHARED

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erpgo_monctl.errors import MonctlError
+from erpgo_monctl.diagnostics import MonctlError
 from erpgo_monctl.lint import RULE_MODULES, item_path
 from erpgo_monctl.pipeline import load_model
 from tests.lint.conftest import Linter, alert, alerts, metric, panel

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from erpgo_monctl.errors import Diagnostic
+from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.lint.registry import RULES
 from erpgo_monctl.lint.sarif import sarif_json, sarif_log
 

@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import alloy
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import LogJob
 
 ALLOY_FILE = PurePosixPath("configs/alloy/config.alloy")

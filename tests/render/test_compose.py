@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from erpgo_monctl.model import Model, rule_file_names, secrets_by_component
 from erpgo_monctl.render import compose
+from erpgo_monctl.resolve.model import Model, rule_file_names, secrets_by_component
 
 COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
 PINNED_RE = re.compile(

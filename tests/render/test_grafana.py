@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from erpgo_monctl.checks.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
-from erpgo_monctl.errors import MonctlError
-from erpgo_monctl.model import Model
+from erpgo_monctl.diagnostics import MonctlError
+from erpgo_monctl.load.files import load_file
+from erpgo_monctl.load.parse import parse_spec
 from erpgo_monctl.render import grafana
-from erpgo_monctl.spec.load import load_file
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import Dashboard
-from erpgo_monctl.spec.parse import parse_spec
+from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = REPO / "specs" / "erpgo.yaml"
@@ -419,7 +419,7 @@ def test_unknown_datasource_is_a_located_error(model: Model) -> None:
 
 def test_heavy_modules_are_imported_lazily() -> None:
     code = (
-        "import sys, erpgo_monctl.render.grafana, erpgo_monctl.checks.dashboards\n"
+        "import sys, erpgo_monctl.render.grafana, erpgo_monctl.verify.dashboards\n"
         "heavy = {'grafanalib', 'jsonschema', 'promql_parser'} & set(sys.modules)\n"
         "assert not heavy, heavy\n"
     )

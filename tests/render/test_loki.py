@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import loki
+from erpgo_monctl.resolve.model import Model
 
 # Keys (and store values) Loki 3.0 removed or that only belong to the pre-tsdb stores; any of them
 # makes Loki 3 refuse the config ("field ... not found") or silently keeps the old index.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import prometheus
+from erpgo_monctl.resolve.model import Model
 from tests.conftest import need, seed_block
 
 SEED_JOBS = {

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import promtail
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import LogJob
 
 NGINX_REGEX = r'^(?P<remote>\S+) "(?P<request>[^"]*)"'

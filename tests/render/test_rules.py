@@ -9,7 +9,7 @@ import promql_parser
 import pytest
 import yaml
 
-from erpgo_monctl.model import Model
+from erpgo_monctl.resolve.model import Model
 from tests.conftest import need
 
 # alert -> (severity, threshold, for) as the seed states them, units corrected where the seed was wrong

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from erpgo_monctl.model import Model
+from erpgo_monctl.resolve.model import Model
 from tests.render.test_rules import SEED_ALERTS
 
 
 def test_one_runbook_per_alert(rendered: dict[PurePosixPath, bytes], erpgo_model: Model) -> None:
-    from erpgo_monctl.slo import burn_alerts
+    from erpgo_monctl.resolve.slo import burn_alerts
 
     runbooks = {p.stem for p in rendered if p.parts[0] == "runbooks"}
     slo_alerts = {b.rule.alert for slo in erpgo_model.spec.slos for b in burn_alerts(slo)}

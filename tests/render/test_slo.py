@@ -11,10 +11,10 @@ import promql_parser
 import pytest
 import yaml
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render.alertmanager import build_alertmanager_config
 from erpgo_monctl.render.slo import build_slo_rules, render
-from erpgo_monctl.slo import slo_dashboards
+from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.slo import slo_dashboards
 from tests.conftest import need
 from tests.slo_specs import AVAILABILITY, model_of, spec_text
 
@@ -172,8 +172,8 @@ def test_prometheus_loads_the_rule_file(rendered: dict[PurePosixPath, bytes]) ->
 
 def test_slo_dashboards_are_rendered_valid_by_grafana(erpgo_model: Model) -> None:
     """slo_dashboards() feed Model.dashboards, so the Grafana renderer writes one per service."""
-    from erpgo_monctl.checks.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
     from erpgo_monctl.render import grafana
+    from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
     assert [d.uid for d in erpgo_model.dashboards][-1:] == [d.uid for d in slo_dashboards(erpgo_model)]
     files = grafana.render(erpgo_model)

@@ -12,7 +12,7 @@ import yaml
 
 from erpgo_monctl.render import render_all
 from erpgo_monctl.render.unit_tests import user_test_file
-from erpgo_monctl.slo_tests import slo_test_file
+from erpgo_monctl.resolve.slo_tests import slo_test_file
 from erpgo_monctl.write import write_tree
 from tests.conftest import need
 from tests.slo_specs import AVAILABILITY, model_of, spec_text

@@ -11,11 +11,11 @@ import difflib
 import importlib
 from collections.abc import Iterator
 
-from erpgo_monctl.errors import Diagnostic, Severity
+from erpgo_monctl.diagnostics import Diagnostic, Severity
+from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.lint.context import Finding, LintContext
 from erpgo_monctl.lint.registry import BY_ID, RULES, Rule
-from erpgo_monctl.model import Model
-from erpgo_monctl.spec.load import PathKey
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.operations import LintIgnore
 
 RULE_MODULES: tuple[str, ...] = ("rules_promql", "rules_alerts", "rules_metrics", "rules_logs")
@@ -25,7 +25,7 @@ __all__ = ["BY_ID", "RULES", "Finding", "Rule", "item_path", "lint_model", "unkn
 
 def lint_model(model: Model) -> list[Diagnostic]:
     """Every lint finding of a valid model, configured and silenced as the spec says, sorted by location."""
-    from erpgo_monctl.checks import Context
+    from erpgo_monctl.validate import Context
 
     ctx = LintContext(model)
     findings: list[Finding] = list(_configuration_findings(model))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erpgo_monctl.errors import Severity
+from erpgo_monctl.diagnostics import Severity
 
 
 @dataclass(frozen=True)

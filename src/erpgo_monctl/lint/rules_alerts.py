@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from erpgo_monctl.analysis.gotemplate import check_template
+from erpgo_monctl.analysis.promql_ast import COMPARISONS, Node, is_bool_comparison, is_filter, op_of, unwrap
+from erpgo_monctl.analysis.promql_labels import LabelSet, output_labels
+from erpgo_monctl.analysis.promql_units import quantity, threshold_comparisons
+from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.lint.context import Finding, LintContext
-from erpgo_monctl.lint.gotemplate import check_template
-from erpgo_monctl.lint.promql_units import quantity, threshold_comparisons
-from erpgo_monctl.promql_ast import COMPARISONS, Node, is_bool_comparison, is_filter, op_of, unwrap
-from erpgo_monctl.promql_labels import LabelSet, output_labels
-from erpgo_monctl.spec.load import PathKey
 from erpgo_monctl.spec.rules import AlertRule
 from erpgo_monctl.spec.types import duration_seconds
 

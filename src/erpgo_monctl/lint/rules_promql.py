@@ -6,8 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from erpgo_monctl.lint.context import ExprSite, Finding, LintContext
-from erpgo_monctl.promql_ast import (
+from erpgo_monctl.analysis.promql_ast import (
     COUNTER_FUNCTIONS,
     TWO_SAMPLE_FUNCTIONS,
     Node,
@@ -20,7 +19,8 @@ from erpgo_monctl.promql_ast import (
     unwrap,
     walk,
 )
-from erpgo_monctl.promql_labels import output_labels
+from erpgo_monctl.analysis.promql_labels import output_labels
+from erpgo_monctl.lint.context import ExprSite, Finding, LintContext
 
 _REGEX_CHARS = re.compile(r"[.*+?()\[\]{}|^$\\]")
 _MATCHERS_TEXT = re.compile(r'\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\}')

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from erpgo_monctl import __version__
-from erpgo_monctl.errors import Diagnostic
+from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.lint.registry import RULES
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

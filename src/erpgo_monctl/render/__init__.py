@@ -9,8 +9,8 @@ import importlib
 from pathlib import PurePosixPath
 from typing import Protocol
 
-from erpgo_monctl.errors import MonctlError
-from erpgo_monctl.model import Model
+from erpgo_monctl.diagnostics import MonctlError
+from erpgo_monctl.resolve.model import Model
 
 Files = dict[PurePosixPath, bytes]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model, secret_path
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model, secret_path
 from erpgo_monctl.spec.alertmanager import Receiver, RootRoute, Route
-from erpgo_monctl.yamlout import dump_yaml
 
 
 def _timing(route: RootRoute | Route, data: dict[str, Any]) -> None:
@@ -129,7 +129,7 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
         for rule in am.inhibit_rules
     ]
     if model.spec.slos:
-        from erpgo_monctl.slo import slo_inhibit_rules
+        from erpgo_monctl.resolve.slo import slo_inhibit_rules
 
         inhibit_rules += slo_inhibit_rules(model)  # a firing SLO page silences that SLO's ticket
     if inhibit_rules:

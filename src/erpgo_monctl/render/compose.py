@@ -10,10 +10,10 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model, rule_file_names, secret_path, secrets_by_component
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path, secrets_by_component
 from erpgo_monctl.spec.operations import Component
-from erpgo_monctl.yamlout import dump_yaml
 
 COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
 LOG_DIR_IN_AGENT = "/var/log/erpgo"  # where agents see `logging.host_log_dir`

@@ -19,8 +19,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl import GENERATED_HEADER
-from erpgo_monctl.errors import Diagnostic, MonctlError, format_path
-from erpgo_monctl.model import Datasource, Model, slugify
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, format_path
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.grafana_panels import (
     Grid,
@@ -30,9 +29,10 @@ from erpgo_monctl.render.grafana_panels import (
     normalise_panel,
     to_plain,
 )
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Datasource, Model, slugify
 from erpgo_monctl.spec.observability import Panel
 from erpgo_monctl.spec.types import duration_seconds
-from erpgo_monctl.yamlout import dump_yaml
 
 # Grafana 11.0's schema version; Grafana 11 and 12 load it without migrating anything that matters.
 SCHEMA_VERSION = 39

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import LogJob
 from erpgo_monctl.spec.types import duration_seconds
-from erpgo_monctl.yamlout import dump_yaml
 
 LOKI_CONFIG = PurePosixPath("configs/loki.yml")
 DATA_DIR = "/loki"  # the loki_data volume in compose

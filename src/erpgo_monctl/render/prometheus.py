@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model, rule_file_names, secret_path
 from erpgo_monctl.render import Files
-from erpgo_monctl.yamlout import dump_yaml
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path
 
 
 def _scrape_config(model: Model, index: int) -> dict[str, Any]:

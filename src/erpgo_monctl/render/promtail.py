@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import LogJob, PipelineStage
-from erpgo_monctl.yamlout import dump_yaml
 
 PROMTAIL_CONFIG = PurePosixPath("configs/promtail.yml")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.rules import AlertRule
-from erpgo_monctl.yamlout import dump_yaml
 
 
 def _expr(text: str) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from erpgo_monctl.model import Model
+from erpgo_monctl.analysis.routing import RouteMatcher
 from erpgo_monctl.render import Files
-from erpgo_monctl.routing import RouteMatcher
+from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.operations import IncidentLevel
 from erpgo_monctl.spec.rules import AlertRule
 

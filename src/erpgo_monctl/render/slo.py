@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.rules import alert_rule_entry
-from erpgo_monctl.slo import (
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.slo import (
     CURRENT_BURN_WINDOW,
     clean,
     error_budget,
@@ -27,7 +28,6 @@ from erpgo_monctl.slo import (
     slo_matchers,
 )
 from erpgo_monctl.spec.rules import SLO
-from erpgo_monctl.yamlout import dump_yaml
 
 SLO_RULES_PATH = PurePosixPath("configs/slo_rules.yml")
 

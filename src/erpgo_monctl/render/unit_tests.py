@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from erpgo_monctl.model import Model, rule_file_names
 from erpgo_monctl.render import Files
-from erpgo_monctl.slo import slo_alert_names
-from erpgo_monctl.slo_tests import slo_test_file
+from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.model import Model, rule_file_names
+from erpgo_monctl.resolve.slo import slo_alert_names
+from erpgo_monctl.resolve.slo_tests import slo_test_file
 from erpgo_monctl.spec.unit_tests import AlertTest
-from erpgo_monctl.yamlout import dump_yaml
 
 TESTS_DIR = PurePosixPath("tests")
 

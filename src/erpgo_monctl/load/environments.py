@@ -1,0 +1,311 @@
+"""Environment overlays: merge `environments.<name>` over the base spec, keeping every source position.
+
+An overlay is a partial spec. Mappings merge key by key; lists of named items
+(LIST_KEYS) merge item by item, each overlay item naming the base item it
+changes by its key fields; every other value replaces the base's. The merged
+document gets its own SourceMap in which every value the overlay set points
+into the overlay, so the errors parse_spec and the checks find later land on
+the line the user wrote.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, format_path
+from erpgo_monctl.diagnostics.source import PathKey, Pos, SourceMap
+from erpgo_monctl.load.files import Loaded
+from erpgo_monctl.load.parse import annotation_at, field_names
+
+ENVIRONMENTS = "environments"
+DEFAULT_ENVIRONMENT = "production"
+
+# Keys an overlay cannot set, and why.
+FIXED_KEYS = {
+    "version": "an overlay cannot change the spec version",
+    "environment": "the environment's name is set from its key under `environments:`",
+    "environments": "overlays do not nest: declare every environment at the top level",
+    "include": "list included files in the base spec; overlays change what the base already has",
+}
+
+# List path (item indexes as "*") -> the fields that name one of its items.
+LIST_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("services",): ("name",),
+    ("exporters",): ("name",),
+    ("metrics",): ("name",),
+    ("recording_rules",): ("name",),
+    ("recording_rules", "*", "rules"): ("record",),
+    ("alerts",): ("name",),
+    ("alerts", "*", "rules"): ("alert", "severity"),
+    ("slos",): ("name",),
+    ("prometheus", "remote_write"): ("name", "url"),
+    ("alertmanager", "receivers"): ("name",),
+    ("dashboards",): ("uid", "title"),
+    ("dashboards", "*", "panels"): ("title",),
+    ("logging", "jobs"): ("name",),
+    ("incidents", "levels"): ("name",),
+    ("incidents", "workflow"): ("name",),
+}
+ROUTE_KEYS = ("receiver", "matchers")  # alertmanager.route.routes, at every depth of the tree
+_ROUTES = ("alertmanager", "route", "routes")
+
+
+def list_key_fields(path: PathKey) -> tuple[str, ...] | None:
+    """The fields naming an item of the list at `path`; None when the list is replaced whole."""
+    shape = tuple("*" if isinstance(part, int) else part for part in path)
+    if shape[:3] == _ROUTES and shape[-1] == "routes":
+        return ROUTE_KEYS
+    return LIST_KEYS.get(shape)
+
+
+def environment_names(loaded: Loaded) -> list[str]:
+    """The environments a loaded spec declares, sorted (none when `environments:` is malformed)."""
+    declared = loaded.data.get(ENVIRONMENTS) if isinstance(loaded.data, dict) else None
+    return sorted(str(name) for name in declared) if isinstance(declared, dict) else []
+
+
+@dataclass
+class Overlaid:
+    """One environment's merged document, and how to name its diagnostics the way the overlay spells them."""
+
+    loaded: Loaded
+    moves: list[tuple[str, str]]  # (merged path, overlay path) of every value the overlay set, as text
+
+    def relocate(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """Rewrite merged paths the overlay set (`services[0].targets`) as overlay paths."""
+        result = []
+        for diag in diagnostics:
+            best = ("", "")
+            for merged, overlay in self.moves:
+                inside = diag.path == merged or diag.path.startswith((merged + ".", merged + "["))
+                if inside and len(merged) > len(best[0]):
+                    best = (merged, overlay)
+            if best[0]:
+                diag = Diagnostic(
+                    diag.file,
+                    diag.line,
+                    diag.column,
+                    best[1] + diag.path[len(best[0]) :],
+                    diag.code,
+                    diag.severity,
+                    diag.message,
+                )
+            result.append(diag)
+        return sorted(set(result))
+
+
+def apply_environment(loaded: Loaded, env: str) -> Overlaid:
+    """The base spec with environment `env` merged over it, `environment: env` set and `environments` dropped.
+
+    Raises UsageError for an environment the spec does not declare, MonctlError
+    (located in the overlay) for overlay keys or items the base does not have.
+    """
+    data, source = loaded.data, loaded.source
+    declared = data.get(ENVIRONMENTS) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or (declared is not None and not isinstance(declared, dict)):
+        return Overlaid(loaded, [])  # parse_spec reports the malformed document where it stands
+    declared = declared or {}
+    root: PathKey = (ENVIRONMENTS, env)
+    if env in declared:
+        overlay = declared[env]
+    elif env == data.get("environment", DEFAULT_ENVIRONMENT):
+        overlay, root = {}, ()  # the base itself is this environment
+    else:
+        known = ", ".join(sorted(declared)) or "none declared"
+        where = (ENVIRONMENTS,) if declared else ()
+        message = f"unknown environment {env!r}: --env takes one of the spec's environments ({known})"
+        raise UsageError([_located(source, where, "E126", message, key=True, path="")])
+    if not isinstance(overlay, dict):
+        message = "an environment is a mapping of the spec keys it changes (write `{}` for none)"
+        raise MonctlError([_located(source, root, "E125", message)])
+    merger = _Merger(source, root)
+    for key in sorted(FIXED_KEYS.keys() & overlay.keys()):
+        merger.fail(
+            (*root, key), "E125", f"`{key}` cannot be set in an environment: {FIXED_KEYS[key]}", key=True
+        )
+    body = {key: value for key, value in overlay.items() if key not in FIXED_KEYS}
+    base = {key: value for key, value in data.items() if key != ENVIRONMENTS}
+    merged = merger.mapping(base, body, (), root)
+    if merger.problems:
+        raise MonctlError(merger.problems)
+    merged["environment"] = env
+    merged_source = _merged_source(source, root, merger.moves)
+    if root:
+        merged_source.values[("environment",)] = source.locate(root)
+        merged_source.keys[("environment",)] = source.locate(root, key=True)
+    moves = [(format_path(at), format_path(frm)) for at, frm in merger.moves]
+    return Overlaid(Loaded(merged, merged_source), moves)
+
+
+class _Merger:
+    """Merges one overlay into the base, collecting located problems and the paths the overlay set."""
+
+    def __init__(self, source: SourceMap, root: PathKey) -> None:
+        self.source = source
+        self.root = root
+        self.problems: list[Diagnostic] = []
+        self.moves: list[tuple[PathKey, PathKey]] = []  # (merged path, overlay path)
+
+    def fail(self, where: PathKey, code: str, message: str, *, key: bool = False) -> None:
+        self.problems.append(_located(self.source, where, code, message, key=key))
+
+    def merge(self, base: Any, over: Any, at: PathKey, frm: PathKey) -> Any:
+        if isinstance(base, dict) and isinstance(over, dict):
+            return self.mapping(base, over, at, frm)
+        if isinstance(base, list) and isinstance(over, list):
+            fields = list_key_fields(at)
+            if fields and all(isinstance(item, dict) for item in base):
+                return self.items(base, over, at, frm, fields)
+        return self.take(over, at, frm)
+
+    def take(self, over: Any, at: PathKey, frm: PathKey) -> Any:
+        self.moves.append((at, frm))
+        return copy.deepcopy(over)
+
+    def mapping(
+        self, base: dict[str, Any], over: dict[str, Any], at: PathKey, frm: PathKey
+    ) -> dict[str, Any]:
+        result = dict(base)
+        for key, value in over.items():
+            here, there = (*at, key), (*frm, key)
+            if key in base:
+                result[key] = self.merge(base[key], value, here, there)
+            elif _allows_key(at, key):
+                result[key] = self.take(value, here, there)
+            else:
+                self._unknown_key(base, at, key, there)
+        return result
+
+    def _unknown_key(self, base: dict[str, Any], at: PathKey, key: str, there: PathKey) -> None:
+        model = annotation_at(at)
+        known = (
+            field_names(model) if isinstance(model, type) and issubclass(model, BaseModel) else sorted(base)
+        )
+        guess = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else f"; known keys: {', '.join(known)}"
+        self.fail(there, "E120", f"unknown key {key!r}: the spec has no such key here{hint}", key=True)
+
+    def items(
+        self, base: list[Any], over: list[Any], at: PathKey, frm: PathKey, fields: tuple[str, ...]
+    ) -> list[Any]:
+        result = list(base)
+        claimed: dict[int, PathKey] = {}
+        for j, item in enumerate(over):
+            there = (*frm, j)
+            index = self._match(base, item, at, there, fields)
+            if index is None:
+                continue
+            if index in claimed:
+                line, _ = self.source.locate(claimed[index])
+                self.fail(
+                    there,
+                    "E124",
+                    f"this item changes the same base item as the one at line {line}: merge the two",
+                )
+                continue
+            claimed[index] = there
+            changes = {key: value for key, value in item.items() if key not in fields}
+            result[index] = self.mapping(base[index], changes, (*at, index), there)
+        return result
+
+    def _match(
+        self, base: list[dict[str, Any]], item: Any, at: PathKey, there: PathKey, fields: tuple[str, ...]
+    ) -> int | None:
+        """The index of the one base item the overlay item names by its key fields."""
+        spelled = " and/or ".join(f"`{field}`" for field in fields)
+        given = [field for field in fields if isinstance(item, dict) and field in item]
+        if not given:
+            self.fail(
+                there,
+                "E122",
+                f"an item of {format_path(at)} in an environment names the base item it "
+                f"changes by {spelled}: add it (the list itself cannot be replaced here)",
+            )
+            return None
+        found = [
+            i
+            for i, candidate in enumerate(base)
+            if all(field in candidate and candidate[field] == item[field] for field in given)
+        ]
+        if len(found) == 1:
+            return found[0]
+        named = ", ".join(f"{field} {item[field]!r}" for field in given)
+        if found:
+            missing = [field for field in fields if field not in given]
+            advice = (
+                f"add {' or '.join(f'`{field}`' for field in missing)} to choose one"
+                if missing
+                else "the base is ambiguous: make those items distinct there"
+            )
+            self.fail(
+                (*there, given[0]), "E123", f"{len(found)} items of {format_path(at)} have {named}: {advice}"
+            )
+            return None
+        known = sorted({str(candidate[given[0]]) for candidate in base if given[0] in candidate})
+        guess = difflib.get_close_matches(str(item[given[0]]), known, n=1)
+        hint = f"did you mean {guess[0]!r}? " if guess else (f"known: {', '.join(known)}. " if known else "")
+        self.fail(
+            (*there, given[0]),
+            "E121",
+            f"no item of {format_path(at)} has {named}; {hint}"
+            "An environment changes items of the base spec; add new items to the base",
+        )
+        return None
+
+
+def _located(
+    source: SourceMap, where: PathKey, code: str, message: str, *, key: bool = False, path: str | None = None
+) -> Diagnostic:
+    """An error at `where` in the spec file, named by `path` (default: `where` spelled out)."""
+    line, col = source.locate(where, key=key)
+    return Diagnostic(
+        source.file, line, col, format_path(where) if path is None else path, code, "error", message
+    )
+
+
+def _merged_source(base: SourceMap, root: PathKey, moves: list[tuple[PathKey, PathKey]]) -> SourceMap:
+    """Base positions, except that everything the overlay set points into the overlay."""
+    replaced = {at for at, _ in moves}
+
+    def keep(path: PathKey) -> bool:
+        if path[:1] == (ENVIRONMENTS,):
+            return False
+        return not any(path[:n] in replaced for n in range(len(path) + 1))
+
+    merged = SourceMap(base.file)
+    merged.values = {path: pos for path, pos in base.values.items() if keep(path)}
+    merged.keys = {path: pos for path, pos in base.keys.items() if keep(path)}
+    if base.files:  # items from included files keep their file; what the overlay set is in the root file
+        merged.files = {path: name for path, name in base.files.items() if keep(path)}
+        merged.files.update((at, base.file) for at, _ in moves)
+    if not root:
+        return merged
+    size = len(root)
+    overlay_values = [(path, pos) for path, pos in base.values.items() if path[:size] == root]
+    overlay_keys = [(path, pos) for path, pos in base.keys.items() if path[:size] == root]
+    for at, frm in moves:
+        _copy_subtree(overlay_values, merged.values, at, frm)
+        _copy_subtree(overlay_keys, merged.keys, at, frm)
+    return merged
+
+
+def _copy_subtree(
+    entries: list[tuple[PathKey, Pos]], into: dict[PathKey, Pos], at: PathKey, frm: PathKey
+) -> None:
+    size = len(frm)
+    for path, pos in entries:
+        if path[:size] == frm:
+            into[(*at, *path[size:])] = pos
+
+
+def _allows_key(at: PathKey, key: str) -> bool:
+    """Whether the schema has `key` in the mapping at `at` (free-form mappings allow any key)."""
+    model = annotation_at(at)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return any(key in (name, info.alias) for name, info in model.model_fields.items())
+    return True

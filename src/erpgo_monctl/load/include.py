@@ -1,0 +1,302 @@
+"""`include:` — merge team-owned partial specs into the root spec, keeping every value's file and position.
+
+An included file holds only team-owned sections (TEAM_SECTIONS, and a few alertmanager
+lists); its lists are appended, in include order, after the including file's own items.
+The merged document's SourceMap names, for every item that came from another file, that
+file (SourceMap.files), so parse errors and checks land on the line the user wrote. Runs
+between load and environment overlays: an overlay sees (and may change) included items.
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, format_path
+from erpgo_monctl.diagnostics.source import PathKey, Pos, SourceMap
+from erpgo_monctl.load.files import Loaded, load_file
+
+INCLUDE = "include"
+MAX_INCLUDE_DEPTH = 16  # root -> team -> sub-file ... deeper than this is a mistake, not a design
+MAX_INCLUDED_FILES = 512  # every file is read once, so this bounds the work of one spec
+
+# Lists an included file may add to: its own path -> the path it is appended to in the root spec.
+TEAM_SECTIONS: dict[PathKey, PathKey] = {
+    ("services",): ("services",),
+    ("exporters",): ("exporters",),
+    ("metrics",): ("metrics",),
+    ("recording_rules",): ("recording_rules",),
+    ("alerts",): ("alerts",),
+    ("slos",): ("slos",),
+    ("dashboards",): ("dashboards",),
+    ("tests",): ("tests",),
+    ("alertmanager", "receivers"): ("alertmanager", "receivers"),
+    ("alertmanager", "routes"): ("alertmanager", "route", "routes"),  # appended to the root route's routes
+    ("alertmanager", "route_tests"): ("alertmanager", "route_tests"),
+    ("alertmanager", "inhibit_rules"): ("alertmanager", "inhibit_rules"),
+}
+# Keys an included file may hold besides its sections: documentation, and its own includes.
+INFORMATIVE_KEYS = ("version", "name", "description", INCLUDE)
+ROOT_ONLY_KEYS = (
+    "environment",
+    "prometheus",
+    "logging",
+    "tracing",
+    "incidents",
+    "stack",
+    "environments",
+    "lint",
+)
+_ROOT_ALERTMANAGER_KEYS = ("route", "smtp", "resolve_timeout", "slack_api_url_file")
+_GLOB_CHARS = frozenset("*?[")
+
+
+def _allowed(at: PathKey) -> list[str]:
+    """The keys an included file may write in the mapping at `at` (top level or `alertmanager`)."""
+    if at:
+        return sorted(str(section[1]) for section in TEAM_SECTIONS if section[0] == at[0])
+    return sorted({str(section[0]) for section in TEAM_SECTIONS} | set(INFORMATIVE_KEYS))
+
+
+@dataclass
+class _Resolver:
+    """Reads a tree of included files depth first, each once, collecting located problems."""
+
+    problems: list[Diagnostic] = field(default_factory=list)
+    included_by: dict[Path, str] = field(default_factory=dict)  # resolved file -> include entry's place
+
+    def fail(self, source: SourceMap, where: PathKey, code: str, message: str, *, key: bool = False) -> None:
+        file, line, column = source.where(where, key=key)
+        self.problems.append(Diagnostic(file, line, column, format_path(where), code, "error", message))
+
+    def resolve(self, loaded: Loaded, chain: list[tuple[Path, str]]) -> Loaded:
+        """`loaded` (the last file of `chain`) with its includes merged in, recursively."""
+        data, source = loaded.data, loaded.source
+        entries = data.get(INCLUDE) if isinstance(data, dict) else None
+        if not isinstance(entries, list) or not entries:
+            return loaded  # absent, or malformed: parse_spec reports the latter where it stands
+        merged = Loaded(dict(data), _copy_source(source))
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, str):
+                continue  # parse_spec: expected a string
+            for display in self._expand(source, index, entry):
+                child = self._read(source, index, display, chain)
+                if child is not None:
+                    _merge(merged, child, into_root=len(chain) == 1)
+        return merged
+
+    def _expand(self, source: SourceMap, index: int, entry: str) -> list[str]:
+        """The files an include entry names, as paths relative to where monctl runs (sorted for globs)."""
+        where: PathKey = (INCLUDE, index)
+        base = os.path.dirname(source.file)
+        pattern = os.path.normpath(os.path.join(base, entry))
+        if not entry.strip():
+            self.fail(source, where, "E140", "an include entry names a spec file or a glob (teams/*.yaml)")
+            return []
+        if _GLOB_CHARS & set(entry):
+            matches = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+            if not matches:
+                self.fail(
+                    source,
+                    where,
+                    "E141",
+                    f"{entry!r} matches no file (looked for {pattern}): fix the pattern or remove the entry",
+                )
+            return [os.path.normpath(p) for p in matches]
+        if not os.path.exists(pattern):
+            self.fail(
+                source,
+                where,
+                "E142",
+                f"included file {entry!r} not found (looked for {pattern}); "
+                "include paths are relative to the including file's directory",
+            )
+            return []
+        if not os.path.isfile(pattern):
+            self.fail(
+                source, where, "E142", f"{entry!r} is a directory: include files, or a glob ({entry}/*.yaml)"
+            )
+            return []
+        return [pattern]
+
+    def _read(
+        self, source: SourceMap, index: int, display: str, chain: list[tuple[Path, str]]
+    ) -> Loaded | None:
+        """One included file, checked to be a partial spec and with its own includes merged."""
+        where: PathKey = (INCLUDE, index)
+        real = Path(display).resolve()
+        names = [name for _, name in chain]
+        if real in (path for path, _ in chain):
+            cycle = " -> ".join([*names[[path for path, _ in chain].index(real) :], display])
+            self.fail(source, where, "E143", f"include cycle: {cycle}: remove one of these includes")
+            return None
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            self.fail(
+                source,
+                where,
+                "E144",
+                f"includes nest more than {MAX_INCLUDE_DEPTH} deep ({' -> '.join([*names, display])}): "
+                "include the files from fewer levels",
+            )
+            return None
+        if real in self.included_by:
+            self.fail(
+                source,
+                where,
+                "E145",
+                f"{display} is already included (at {self.included_by[real]}): include each file once "
+                "(narrow the glob, or move sub-files out of its directory)",
+            )
+            return None
+        if len(self.included_by) >= MAX_INCLUDED_FILES:
+            self.fail(source, where, "E144", f"more than {MAX_INCLUDED_FILES} included files: merge some")
+            return None
+        file, line, column = source.where(where)
+        self.included_by[real] = f"{file}:{line}:{column}"
+        try:
+            loaded = load_file(Path(display), display)
+        except MonctlError as exc:  # syntax errors, hostile-input limits: located in that file
+            self.problems.extend(exc.diagnostics)
+            return None
+        if not self._partial(loaded):
+            return None
+        return self.resolve(loaded, [*chain, (real, display)])
+
+    def _partial(self, loaded: Loaded) -> bool:
+        """Whether `loaded` is a well-formed partial spec; report every key it may not hold."""
+        data, source = loaded.data, loaded.source
+        if data is None:
+            return False  # an empty (or comments-only) file adds nothing
+        if not isinstance(data, dict):
+            self.fail(
+                source,
+                (),
+                "E146",
+                "an included file is a mapping of team-owned sections (services, alerts, ...)",
+            )
+            return False
+        before = len(self.problems)
+        self._keys(source, data, ())
+        manager = data.get("alertmanager")
+        if isinstance(manager, dict):
+            self._keys(source, manager, ("alertmanager",))
+        elif "alertmanager" in data:
+            self.fail(source, ("alertmanager",), "E146", "expected a mapping of receivers, routes, ...")
+        version = data.get("version")
+        if "version" in data and (type(version) is not int or version != 1):
+            message = f"unsupported spec version {version!r}: write `version: 1` or omit it"
+            self.fail(source, ("version",), "E100", message)
+        if not isinstance(data.get("name", ""), str):
+            self.fail(source, ("name",), "E146", "`name` (optional, for readers) is a string")
+        for section in TEAM_SECTIONS:
+            value = _get(data, section)
+            if value is not None and not isinstance(value, list):
+                self.fail(source, section, "E146", f"`{format_path(section)}` is a list of items")
+        return len(self.problems) == before
+
+    def _keys(self, source: SourceMap, mapping: dict[str, Any], at: PathKey) -> None:
+        allowed = _allowed(at)
+        for key in mapping:
+            if key in allowed:
+                continue
+            here = (*at, key)
+            listed = ", ".join(allowed)
+            if key in (_ROOT_ALERTMANAGER_KEYS if at else ROOT_ONLY_KEYS):
+                message = (
+                    f"`{format_path(here)}` belongs in the root spec, not an included file "
+                    f"(which may hold {listed})"
+                )
+                if here == ("alertmanager", "route"):
+                    message += "; add routes to the root route with `alertmanager: {routes: [...]}`"
+                self.fail(source, here, "E147", message, key=True)
+            else:
+                guess = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean {guess[0]!r}?" if guess else f"an included file may hold {listed}"
+                self.fail(source, here, "E147", f"unknown key {key!r} in an included file: {hint}", key=True)
+
+
+def _get(data: dict[str, Any], path: PathKey) -> Any:
+    value: Any = data
+    for part in path:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(str(part))
+    return value
+
+
+def _copy_source(source: SourceMap) -> SourceMap:
+    return SourceMap(source.file, dict(source.values), dict(source.keys), dict(source.files))
+
+
+def _merge(parent: Loaded, child: Loaded, *, into_root: bool) -> None:
+    """Append `child`'s sections to `parent` (in place), with positions and files of every item moved."""
+    data, source, cdata, csource = parent.data, parent.source, child.data, child.source
+    moves: dict[PathKey, tuple[PathKey, int]] = {}  # child section -> (parent list, offset)
+    for section, root_target in TEAM_SECTIONS.items():
+        items = _get(cdata, section)
+        if not items:
+            continue
+        target = root_target if into_root else section
+        existing = _get(data, target)
+        if existing is not None and not isinstance(existing, list):
+            continue  # parse_spec reports the parent's malformed list
+        holder = data
+        for part in target[:-1]:  # a mapping the parent lacks stays located in the parent (1:1)
+            value = holder.get(part)
+            if value is not None and not isinstance(value, dict):
+                break  # malformed parent mapping: reported by parse_spec
+            holder[part] = dict(value or {})
+            holder = holder[part]
+        else:
+            if existing is None:
+                _place(source, csource, section, target)
+            holder[target[-1]] = [*(existing or []), *items]
+            moves[section] = (target, len(existing or []))
+    for table, ctable in ((source.values, csource.values), (source.keys, csource.keys)):
+        for path, pos in ctable.items():
+            moved = _moved(path, moves)
+            if moved is not None:
+                table[moved] = pos
+    for section, (target, offset) in moves.items():
+        for index in range(len(_get(cdata, section))):
+            source.files[(*target, offset + index)] = csource.file_of((*section, index))
+    for path, name in csource.files.items():  # nested includes: deeper files inside moved items
+        moved = _moved(path, moves)
+        if moved is not None:
+            source.files[moved] = name
+
+
+def _moved(path: PathKey, moves: dict[PathKey, tuple[PathKey, int]]) -> PathKey | None:
+    """Where the child's `path` (inside an item of a moved section) lands in the parent."""
+    for size in (1, 2):
+        section = path[:size]
+        if section in moves and len(path) > size and isinstance(path[size], int):
+            target, offset = moves[section]
+            return (*target, offset + int(path[size]), *path[size + 1 :])
+    return None
+
+
+def _place(source: SourceMap, csource: SourceMap, frm: PathKey, at: PathKey) -> None:
+    """A mapping or list the child created in the parent: its position and file are the child's."""
+    value: Pos | None = csource.values.get(frm)
+    if value is not None:
+        source.values[at] = value
+    key = csource.keys.get(frm)
+    if key is not None:
+        source.keys[at] = key
+    source.files[at] = csource.file_of(frm)
+
+
+def resolve_includes(loaded: Loaded) -> Loaded:
+    """The root spec with every included file merged in; MonctlError with every include problem found."""
+    resolver = _Resolver()
+    root = Path(loaded.source.file).resolve()
+    resolver.included_by[root] = "the root spec"
+    merged = resolver.resolve(loaded, [(root, loaded.source.file)])
+    if resolver.problems:
+        raise MonctlError(resolver.problems)
+    return merged

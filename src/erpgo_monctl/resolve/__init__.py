@@ -1,0 +1,1 @@
+"""resolve(spec) -> Model: every default applied and every generated object made, once."""

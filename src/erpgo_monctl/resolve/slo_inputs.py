@@ -1,0 +1,241 @@
+"""Synthetic input series for an SLI: which counters to feed promtool so the SLI sees known traffic.
+
+An events SLI is two PromQL queries; to test its rules we need series that the errors
+query counts as bad and the total query counts as all events. That is decidable for the
+common shape `sum [by (...)] (rate|increase(<selector>[{{window}}])) [or vector(0)]`;
+for anything else we say why and the user writes `tests:` by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from erpgo_monctl.resolve.slo import clean
+from erpgo_monctl.spec.rules import SLO
+
+Matcher = tuple[str, str, str]  # (label, op, value) with op one of = != =~ !~
+_OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
+# Values tried for a label that must (or must not) match a regex, after the regex's own literals.
+_CANDIDATES = ("500", "503", "200", "0", "1", "error", "ok", "true", "false", "a", "x", "GET", "")
+
+
+class Unsupported(Exception):
+    """The SLI's queries have a shape we cannot synthesise input for; the message says why."""
+
+
+@dataclass(frozen=True)
+class Counter:
+    """One input counter: per minute it grows by `bad` x bad events + `total` x all events."""
+
+    labels: dict[str, str]
+    bad: int
+    total: int
+
+    def series(self) -> str:
+        """The promtool series notation, e.g. `x_total{code="500", job="api"}`."""
+        name = self.labels.get("__name__", "")
+        inner = ", ".join(f'{k}="{_escape(v)}"' for k, v in sorted(self.labels.items()) if k != "__name__")
+        return f"{name}{{{inner}}}"
+
+
+@dataclass(frozen=True)
+class SLIInput:
+    counters: tuple[Counter, ...]
+    labels: dict[str, str]  # labels the SLI's ratio carries besides slo and service
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def matches(labels: dict[str, str], matchers: list[Matcher]) -> bool:
+    """Whether a series with `labels` is selected by `matchers` (Prometheus semantics, anchored regexes)."""
+    for name, op, value in matchers:
+        actual = labels.get(name, "")
+        if op == "=":
+            ok = actual == value
+        elif op == "!=":
+            ok = actual != value
+        else:
+            try:
+                ok = re.fullmatch(value, actual) is not None
+            except re.error as exc:
+                raise Unsupported(f"regex {value!r} is not one Python can evaluate ({exc})") from None
+            ok = ok if op == "=~" else not ok
+        if not ok:
+            return False
+    return True
+
+
+def _literals(regex: str) -> list[str]:
+    """Plausible strings a simple regex matches: `5..|429` -> ["500", "429"]."""
+    found = []
+    for alternative in regex.split("|"):
+        text = re.sub(r"\[([^\]])[^\]]*\]", r"\1", alternative.strip("^$()"))
+        text = text.replace("\\d", "0").replace("\\.", "\x00").replace(".", "0").replace("\x00", ".")
+        found.append(re.sub(r"[?*+]|\{\d+(,\d*)?\}", "", text))
+    return found
+
+
+def _pick(label: str, must: list[Matcher], must_not: list[Matcher] | None = None) -> str | None:
+    """A value of `label` that satisfies `must` and (when given) violates `must_not`; None if none found."""
+    regexes = [v for _, op, v in must if op == "=~"] + [v for _, op, v in must_not or [] if op == "!~"]
+    equal = [v for _, op, v in must if op == "="]
+    candidates = equal + [c for r in regexes for c in _literals(r)] + list(_CANDIDATES)
+    for candidate in candidates:
+        labels = {label: candidate}
+        if matches(labels, must) and (must_not is None or not matches(labels, must_not)):
+            return candidate
+    return None
+
+
+def _selector(node: Any) -> list[Matcher]:
+    if node.offset is not None or node.at is not None:
+        raise Unsupported("offset and @ modifiers are not supported in synthesised tests")
+    if node.matchers.or_matchers:
+        raise Unsupported("`or` inside a selector is not supported in synthesised tests")
+    found: list[Matcher] = [("__name__", "=", node.name)] if node.name else []
+    for matcher in node.matchers.matchers:
+        op = _OPS[str(matcher.op).rsplit(".", 1)[-1]]
+        found.append((matcher.name, op, matcher.value))
+    if not any(name == "__name__" and op == "=" for name, op, _ in found):
+        raise Unsupported("the selector names no metric")
+    return found
+
+
+def _unparen(node: Any) -> Any:
+    import promql_parser
+
+    while isinstance(node, promql_parser.ParenExpr):
+        node = node.expr
+    return node
+
+
+def parse_events_query(query: str) -> tuple[list[Matcher], tuple[str, ...]]:
+    """(selector, by-labels) of `sum [by (...)] (rate|increase(sel[{{window}}])) [or vector(0)]`."""
+    import promql_parser
+
+    try:
+        node = _unparen(promql_parser.parse(query.replace("{{window}}", "5m")))
+    except (ValueError, TypeError, RuntimeError) as exc:
+        raise Unsupported(f"does not parse: {exc}") from None
+    if (
+        isinstance(node, promql_parser.BinaryExpr)
+        and str(node.op) == "or"
+        and (node.modifier is None or node.modifier.matching is None)
+    ):
+        fallback = _unparen(node.rhs)
+        if not (isinstance(fallback, promql_parser.Call) and fallback.func.name == "vector"):
+            raise Unsupported("only `or vector(0)` may follow the aggregation")
+        node = _unparen(node.lhs)
+    if not isinstance(node, promql_parser.AggregateExpr) or str(node.op) != "sum":
+        raise Unsupported("the query is not `sum(...)` or `sum by (...) (...)`")
+    by: tuple[str, ...] = ()
+    if node.modifier is not None:
+        if node.modifier.type != promql_parser.AggModifierType.By:
+            raise Unsupported("`without` aggregation is not supported in synthesised tests")
+        by = tuple(node.modifier.labels)
+    call = _unparen(node.expr)
+    if not (
+        isinstance(call, promql_parser.Call)
+        and call.func.name in ("rate", "increase")
+        and isinstance(call.args[0], promql_parser.MatrixSelector)
+    ):
+        raise Unsupported("inside sum(...) there is not rate(...) or increase(...) of a range selector")
+    return _selector(call.args[0].vector_selector), by
+
+
+def _labels_for(must: list[Matcher]) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for name in dict.fromkeys(n for n, _, _ in must):
+        value = _pick(name, [m for m in must if m[0] == name])
+        if value is None:
+            raise Unsupported(f"found no value of label {name!r} that the selector accepts")
+        if value:
+            labels[name] = value
+    return labels
+
+
+def _metric(matchers: list[Matcher]) -> str:
+    return next(v for n, op, v in matchers if n == "__name__" and op == "=")
+
+
+def _good_series(bad: dict[str, str], errors: list[Matcher], total: list[Matcher]) -> dict[str, str]:
+    """Labels selected by `total` but not by `errors`: `bad` with one errors-only label changed."""
+    if bad["__name__"] != _metric(total):
+        return _labels_for(total)
+    for name in dict.fromkeys(n for n, _, _ in errors if n != "__name__"):
+        value = _pick(name, [m for m in total if m[0] == name], [m for m in errors if m[0] == name])
+        if value is None:
+            continue
+        good = {**bad, name: value} if value else {k: v for k, v in bad.items() if k != name}
+        if matches(good, total) and not matches(good, errors):
+            return good
+    raise Unsupported("found no series the total query selects and the errors query does not")
+
+
+def events_input(slo: SLO) -> SLIInput:
+    events = slo.sli.events
+    assert events is not None
+    errors, errors_by = parse_events_query(events.errors)
+    total, total_by = parse_events_query(events.total)
+    if set(errors_by) != set(total_by):
+        raise Unsupported("errors and total aggregate by different labels")
+    try:  # a bad event normally counts in the total too: try a series both queries select
+        bad = _labels_for(errors + total) if _metric(errors) == _metric(total) else _labels_for(errors)
+    except Unsupported:
+        bad = _labels_for(errors)
+    good = _good_series(bad, errors, total)
+    for label in errors_by:  # both series must land in the same group of `sum by (...)`
+        good = {k: v for k, v in good.items() if k != label} | ({label: bad[label]} if label in bad else {})
+    if errors_by and (not matches(good, total) or matches(good, errors)):
+        raise Unsupported(f"bad and good series cannot share the grouping labels {', '.join(errors_by)}")
+    if not matches(bad, errors):
+        raise Unsupported("found no series the errors query selects")
+    bad_in_total = matches(bad, total)
+    counters = (Counter(bad, 1, 0), Counter(good, -1, 1) if bad_in_total else Counter(good, 0, 1))
+    return SLIInput(counters, {label: bad[label] for label in errors_by if bad.get(label)})
+
+
+def latency_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
+    """Bucket and count series of a latency SLI; `le_spelling` 0 writes `le="2"`, 1 writes `le="2.0"`."""
+    import promql_parser
+
+    latency = slo.sli.latency
+    assert latency is not None
+    try:
+        node = promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
+    except (ValueError, TypeError, RuntimeError) as exc:
+        raise Unsupported(f"selector does not parse: {exc}") from None
+    base = _labels_for(_selector(node))
+    le = clean(latency.threshold)
+    if le_spelling and "." not in le and "e" not in le:
+        le += ".0"
+    bucket = {**base, "__name__": f"{latency.metric}_bucket", "le": le}
+    return SLIInput((Counter(bucket, -1, 1), Counter(base, 0, 1)), {})
+
+
+# SLOs with the same queries get the same input: derived once per process (a spec of
+# 1,000 services asks ~6,000 times for a few hundred distinct shapes).
+_DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
+
+
+def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
+    """The counters to feed promtool for `slo`, or Unsupported saying why there are none."""
+    events, latency = slo.sli.events, slo.sli.latency
+    if events is not None:
+        key: tuple[object, ...] = ("events", events.errors, events.total)
+    else:
+        assert latency is not None
+        key = ("latency", latency.metric, latency.selector, latency.threshold, le_spelling)
+    if key not in _DERIVED:
+        try:
+            _DERIVED[key] = events_input(slo) if events is not None else latency_input(slo, le_spelling)
+        except Unsupported as exc:
+            _DERIVED[key] = str(exc)
+    found = _DERIVED[key]
+    if isinstance(found, str):
+        raise Unsupported(found)
+    return found

@@ -1,0 +1,277 @@
+"""SLOs whose numbers cannot work, and alert tests that cannot run: caught before anything renders.
+
+Pydantic proves an SLO has the right shape; this proves it measures something (the
+`{{window}}` placeholder, a real histogram bucket), that its alert windows fit in its
+window, and that the spec's `tests:` name alerts that exist with series promtool can read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.resolve.slo import (
+    BURN_WINDOWS,
+    RESERVED_LABELS,
+    alert_name,
+    alert_windows,
+    burn_factor,
+    clean,
+    error_budget,
+    placeholder_problem,
+    seconds,
+)
+from erpgo_monctl.spec.rules import SLO
+
+from . import Context
+
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:Inf|inf|NaN|nan)"
+_VALUE_TOKEN = re.compile(rf"(?:_|stale)(?:x\d+)?|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
+
+
+def _check_events(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+    events = slo.sli.events
+    assert events is not None
+    found = []
+    for key in ("errors", "total"):
+        problem = placeholder_problem(getattr(events, key))
+        if problem:
+            found.append(ctx.diag(("slos", s, "sli", "events", key), "E401", f"the {key} query {problem}"))
+    if " ".join(events.errors.split()) == " ".join(events.total.split()):
+        found.append(
+            ctx.diag(
+                ("slos", s, "sli", "events", "errors"),
+                "E402",
+                "errors and total are the same query, so the error ratio is always 1: "
+                'select only the bad events in errors (e.g. add status_code=~"5..")',
+            )
+        )
+    return found
+
+
+def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+    import promql_parser
+
+    latency = slo.sli.latency
+    assert latency is not None
+    path = ("slos", s, "sli", "latency")
+    found = []
+    try:
+        promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
+    except (ValueError, TypeError, RuntimeError) as exc:
+        found.append(
+            ctx.diag(
+                (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="erpgo-api"): {exc}'
+            )
+        )
+    catalog = ctx.model.cache.get("metrics_by_name")
+    if catalog is None:  # built once, not once per latency SLO
+        catalog = ctx.model.cache["metrics_by_name"] = {m.name: m for m in ctx.model.spec.metrics}
+    if not catalog:
+        return found
+    metric = catalog.get(latency.metric)
+    if metric is None or metric.type != "histogram":
+        base = re.sub(r"_(bucket|count|sum)$", "", latency.metric)
+        hint = (
+            f"give the base name {base!r}, without _bucket/_count/_sum"
+            if base != latency.metric and base in catalog
+            else "declare it under metrics: with type: histogram"
+        )
+        what = "is not in the metrics catalog" if metric is None else f"is a {metric.type}, not a histogram"
+        found.append(ctx.diag((*path, "metric"), "E404", f"{latency.metric!r} {what}: {hint}"))
+    elif metric.buckets is not None and latency.threshold not in metric.buckets:
+        bounds = ", ".join(clean(b) for b in metric.buckets)
+        found.append(
+            ctx.diag(
+                (*path, "threshold"),
+                "E403",
+                f"{clean(latency.threshold)}s is not a bucket of {metric.name} ({bounds}): "
+                "requests cannot be counted against it; use a declared bucket or add it to buckets",
+            )
+        )
+    return found
+
+
+def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> list[Diagnostic]:
+    found = []
+    windows = alert_windows(slo)
+    if windows:
+        longest = max(windows, key=lambda w: seconds(w.long))
+        if seconds(slo.window) < seconds(longest.long):
+            found.append(
+                ctx.diag(
+                    ("slos", s, "window"),
+                    "E405",
+                    f"the SLO window {slo.window} is shorter than the {longest.long} window of the "
+                    f"{longest.kind} alert: use a window of at least {longest.long} or set "
+                    f"alerting.{longest.kind}.disable: true",
+                )
+            )
+    declared = ctx.model.severities
+    budget = error_budget(slo)
+    for kind in ("page", "ticket"):
+        settings = getattr(slo.alerting, kind)
+        path = ("slos", s, "alerting", kind)
+        if settings.disable:
+            continue
+        name = alert_name(slo, kind)
+        if name in alert_names:
+            found.append(
+                ctx.diag(
+                    (*path, "name") if settings.name else ("slos", s, "name"),
+                    "E407",
+                    f"the {kind} alert {name!r} has the name of an alert in alerts:; "
+                    f"set alerting.{kind}.name to another name",
+                )
+            )
+        if settings.severity and settings.severity not in declared:
+            found.append(
+                ctx.diag(
+                    (*path, "severity"),
+                    "E408",
+                    f"severity {settings.severity!r} is not declared; "
+                    f"use one of {', '.join(declared)} (incidents.severities)",
+                )
+            )
+        for label in settings.labels:
+            if label == "severity" or label in RESERVED_LABELS:
+                fix = (
+                    f"write alerting.{kind}.severity"
+                    if label == "severity"
+                    else "monctl sets it on every SLO rule"
+                )
+                found.append(
+                    ctx.diag(
+                        (*path, "labels", label),
+                        "E410",
+                        f"label {label!r} cannot be set here: {fix}",
+                        key=True,
+                    )
+                )
+        for window in (w for w in BURN_WINDOWS if w.kind == kind):
+            factor = burn_factor(window, slo.window)
+            if factor * budget >= 1:
+                found.append(
+                    ctx.diag(
+                        ("slos", s, "objective"),
+                        "W411",
+                        f"the {kind} condition {factor}x over {window.long} and {window.short} needs an "
+                        f"error ratio of {clean(factor * budget)}, above 100%: it can never fire at "
+                        f"objective {clean(slo.objective)}%",
+                        "warning",
+                    )
+                )
+    return found
+
+
+def _check_generated_tests(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+    from erpgo_monctl.resolve.slo_tests import slo_test_notes
+
+    feasible, notes = slo_test_notes(ctx.model, slo)
+    if not feasible:
+        return [
+            ctx.diag(
+                ("slos", s, "sli"),
+                "W412",
+                f"no unit tests can be generated for this SLO ({notes[0]}); "
+                "write tests: for its alerts by hand",
+                "warning",
+            )
+        ]
+    return [
+        ctx.diag(("slos", s, "name"), "I413", f"generated unit test left out: {note}", "info")
+        for note in notes
+    ]
+
+
+def check_slos(ctx: Context) -> list[Diagnostic]:
+    spec = ctx.model.spec
+    found: list[Diagnostic] = []
+    alert_names = {rule.alert for group in spec.alerts for rule in group.rules}
+    retention = seconds(spec.prometheus.retention)
+    for s, slo in enumerate(spec.slos):  # duplicate SLO names: checks/duplicates.py (E406)
+        own = _check_events(ctx, s, slo) if slo.sli.events else _check_latency(ctx, s, slo)
+        own += _check_alerting(ctx, s, slo, alert_names)
+        if seconds(slo.window) > retention:
+            own.append(
+                ctx.diag(
+                    ("slos", s, "window"),
+                    "W414",
+                    f"prometheus.retention {spec.prometheus.retention} is shorter than the SLO window "
+                    f"{slo.window}: the budget would be computed over the retained part only",
+                    "warning",
+                )
+            )
+        if not any(d.severity == "error" for d in own):
+            own += _check_generated_tests(ctx, s, slo)
+        found += own
+    return found
+
+
+def _series_problem(series: str) -> str | None:
+    import promql_parser
+
+    try:
+        node = promql_parser.parse(series)
+    except (ValueError, TypeError, RuntimeError) as exc:
+        return f"does not parse: {exc}"
+    if not isinstance(node, promql_parser.VectorSelector) or node.offset is not None or node.at is not None:
+        return 'is not a series (write metric{label="value", ...})'
+    if not node.name or any(str(m.op) != "MatchOp.Equal" for m in node.matchers.matchers):
+        return 'needs a metric name and only label="value" pairs'
+    return None
+
+
+def check_tests(ctx: Context) -> list[Diagnostic]:
+    """The spec's alert tests name alerts that exist, with series and values promtool reads."""
+    from erpgo_monctl.resolve.slo import slo_alert_names
+
+    spec = ctx.model.spec
+    known = {rule.alert for group in spec.alerts for rule in group.rules} | slo_alert_names(ctx.model)
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    for t, test in enumerate(spec.tests):
+        if test.name in seen:
+            found.append(
+                ctx.diag(
+                    ("tests", t, "name"),
+                    "E423",
+                    f"duplicate test name {test.name!r}: each test becomes tests/<name>_test.yml",
+                )
+            )
+        seen.add(test.name)
+        for i, series in enumerate(test.input_series):
+            problem = _series_problem(series.series)
+            if problem:
+                found.append(
+                    ctx.diag(
+                        ("tests", t, "input_series", i, "series"), "E421", f"{series.series!r} {problem}"
+                    )
+                )
+            bad = [token for token in series.values.split() if not _VALUE_TOKEN.fullmatch(token)]
+            if bad and not series.values.lstrip().startswith("{{"):
+                found.append(
+                    ctx.diag(
+                        ("tests", t, "input_series", i, "values"),
+                        "E422",
+                        f"{bad[0]!r} is not promtool's expanding notation "
+                        "(e.g. '0+60x30' grows by 60 for 30 steps, '1x10' repeats, '_' is a gap)",
+                    )
+                )
+        for c, alert_check in enumerate(test.alert_tests):
+            if alert_check.alertname not in known:
+                close = difflib.get_close_matches(alert_check.alertname, sorted(known), n=1)
+                hint = f": did you mean {close[0]!r}?" if close else ""
+                found.append(
+                    ctx.diag(
+                        ("tests", t, "alert_tests", c, "alertname"),
+                        "E420",
+                        f"no alert named {alert_check.alertname!r} in alerts: or slos:{hint}",
+                    )
+                )
+    return found
+
+
+def check(ctx: Context) -> list[Diagnostic]:
+    return check_slos(ctx) + check_tests(ctx)

@@ -1,0 +1,84 @@
+"""`monctl routes`: our route-tree evaluation, cross-checked with amtool for every ERPGo alert."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from erpgo_monctl.cli import app
+from erpgo_monctl.report.routes import route_report
+from erpgo_monctl.resolve.model import Model
+from tests.conftest import ERPGO_SPEC, need
+
+
+def test_every_erpgo_alert_routes_as_amtool_says(erpgo_model: Model, rendered_dir: Path) -> None:
+    amtool = need("amtool")
+    report = route_report(erpgo_model)
+    assert len(report.alerts) == len(erpgo_model.alert_rules()) >= 12
+    config = rendered_dir / "configs/alertmanager.yml"
+    for entry in report.alerts:
+        labels = [f"{k}={v}" for k, v in sorted(entry.labels.items())]
+        proc = subprocess.run(
+            [amtool, "config", "routes", "test", f"--config.file={config}", *labels],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert proc.stdout.strip().split(",") == list(entry.receivers), entry
+
+
+def test_erpgo_has_no_unreachable_route_and_critical_alerts_page(erpgo_model: Model) -> None:
+    report = route_report(erpgo_model)
+    assert report.unreachable == []
+    by_alert = {(a.alert, a.labels["severity"]): a for a in report.alerts}
+    assert by_alert[("HighErrorRate", "critical")].receivers == ("on-call",)
+    assert by_alert[("DiskSpaceLow", "critical")].receivers == ("on-call", "devops-team")
+    assert by_alert[("NoOrdersCreated", "warning")].receivers == ("business-team",)
+    assert by_alert[("SlowQueries", "warning")].catch_all
+
+
+def test_unreachable_route_is_flagged_with_its_location(tmp_path: Path) -> None:
+    text = ERPGO_SPEC.read_text().replace(
+        """matchers: ['service="infrastructure"']""", """matchers: ['service="infrastructre"']""", 1
+    )
+    assert "infrastructre" in text
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    result = CliRunner().invoke(app, ["routes", str(spec)])
+    assert result.exit_code == 1
+    assert "DiskSpaceLow {service=infrastructure, severity=critical} -> on-call\n" in result.stdout
+    assert (
+        "warning[R001]: alertmanager.route.routes[2]: no alert of the spec reaches this route"
+        in result.stderr
+    )
+
+
+def test_routes_json_lists_every_alert() -> None:
+    import json
+
+    result = CliRunner().invoke(app, ["routes", str(ERPGO_SPEC), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert all({"file", "line", "column", "path", "code", "severity", "message"} <= set(d) for d in doc)
+    assert not [d for d in doc if d["code"] == "R001"]
+    first = doc[0]
+    assert (first["code"], first["severity"], first["path"]) == ("R000", "info", "alerts[0].rules[0].alert")
+    assert first["message"] == "HighErrorRate {service=erpgo-api, severity=critical} -> on-call"
+
+
+@pytest.mark.parametrize("receivers", [["default"], ["devops-team", "on-call"]])
+def test_wrong_routing_expectation_fails_monctl_test(tmp_path: Path, receivers: list[str]) -> None:
+    need("promtool")
+    need("amtool")
+    text = ERPGO_SPEC.read_text().replace(
+        "      receivers: [on-call, devops-team]\n", f"      receivers: [{', '.join(receivers)}]\n", 1
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    result = CliRunner().invoke(app, ["test", str(spec)])
+    assert result.exit_code == 1
+    assert "error[T021]: alertmanager.route_tests[1].receivers" in result.stderr
+    assert "should reach " + ", ".join(receivers) in result.stderr

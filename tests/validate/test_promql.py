@@ -1,0 +1,90 @@
+"""PromQL parses where the spec holds it; the shared helpers read names and guard the parser."""
+
+from __future__ import annotations
+
+import pytest
+
+from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.validate import promql
+from tests.validate.builder import alert, context, minimal
+
+
+def test_erpgo_spec_expressions_all_parse(erpgo_model: Model) -> None:
+    from erpgo_monctl.validate import Context
+
+    assert promql.check(Context(erpgo_model)) == []
+
+
+def test_alert_syntax_error_is_located_at_its_expr() -> None:
+    data = minimal()
+    data["alerts"][0]["rules"].append(alert("Broken", "sum(rate(up[5m])"))
+    [found] = promql.check(context(data))
+    assert (found.code, found.path) == ("E201", "alerts[0].rules[1].expr")
+    assert "unclosed left parenthesis" in found.message
+    assert found.line > 1
+
+
+def test_slo_events_parse_with_the_window_substituted() -> None:
+    data = minimal()
+    data["slos"] = [
+        {
+            "name": "avail",
+            "service": "shop-api",
+            "objective": 99.9,
+            "sli": {
+                "events": {
+                    "errors": 'sum(rate(http_requests_total{code=~"5.."}[{{window}}]))',
+                    "total": "sum(rate(http_requests_total[{{window}}])",
+                }
+            },
+        }
+    ]
+    [found] = promql.check(context(data))
+    assert (found.code, found.path) == ("E201", "slos[0].sli.events.total")
+
+
+def test_grafana_variables_parse_and_loki_queries_are_not_promql() -> None:
+    data = minimal()
+    panels = data["dashboards"][0]["panels"]
+    panels[0]["queries"][0]["expr"] = 'sum(rate(http_requests_total{job="$job"}[$__rate_interval]))'
+    panels.append(
+        {"title": "Logs", "type": "logs", "datasource": "loki", "queries": [{"expr": '{job="x"} |= "err"'}]}
+    )
+    assert promql.check(context(data)) == []
+
+
+@pytest.mark.parametrize(
+    ("expr", "needle"),
+    [
+        ("(" * 65 + "up" + ")" * 65, "nest 65 deep"),
+        ("up" + " + up" * 201, "201 operators"),
+        ('up{job="' + "x" * 20_001 + '"}', "characters"),
+    ],
+)
+def test_absurd_expressions_are_refused_before_the_parser_sees_them(expr: str, needle: str) -> None:
+    tree, problem = promql.parse(expr)
+    assert tree is None
+    assert problem is not None and needle in problem
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    tree, problem = promql.parse('up{job="' + "(" * 100 + '"}')
+    assert problem is None and tree is not None
+
+
+@pytest.mark.parametrize(
+    ("expr", "names"),
+    [
+        ("up", ["up"]),
+        ('{__name__="foo", job="x"}', ["foo"]),
+        ('{job="x"}', []),
+        ("sum by (le) (rate(a_bucket[5m])) / on (le) group_left b", ["a_bucket", "b"]),
+        ("topk(3, max_over_time(c[1h:5m]))", ["c"]),
+        ('count_values("v", d) or absent(e)', ["d", "e"]),
+        ("-(f offset 5m) > bool 2", ["f"]),
+    ],
+)
+def test_metric_names_finds_every_selector(expr: str, names: list[str]) -> None:
+    tree, problem = promql.parse(expr)
+    assert problem is None
+    assert promql.metric_names(tree) == names

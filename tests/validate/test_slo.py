@@ -1,0 +1,216 @@
+"""`validate` rejects SLOs that cannot measure or alert, and alert tests that cannot run, located."""
+
+from __future__ import annotations
+
+import pytest
+
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError
+from erpgo_monctl.validate import Context, run_checks
+from erpgo_monctl.validate.slo import check
+from tests.conftest import build_model
+from tests.slo_specs import AVAILABILITY, line_of, model_of, spec_text
+
+LATENCY = """\
+- name: latency
+  service: api
+  objective: 99
+  sli:
+    latency:
+      metric: http_request_duration_seconds
+      threshold: 0.5
+"""
+
+
+def findings(text: str) -> list[Diagnostic]:
+    try:
+        model = model_of(text)
+    except MonctlError as exc:
+        return exc.diagnostics
+    return run_checks(model)
+
+
+def only(text: str, code: str) -> Diagnostic:
+    found = [d for d in findings(text) if d.code == code]
+    assert len(found) == 1, findings(text)
+    return found[0]
+
+
+def test_the_erpgo_slos_and_tests_are_clean() -> None:
+    assert check(Context(build_model())) == []
+
+
+@pytest.mark.parametrize("objective", ["100", "0", "-5", "120"])
+def test_objective_outside_0_100_is_a_located_error(objective: str) -> None:
+    text = spec_text(AVAILABILITY.replace("objective: 99.9", f"objective: {objective}"))
+    (diag,) = findings(text)
+    assert diag.severity == "error" and diag.path == "slos[0].objective"
+    assert diag.line == line_of(text, f"objective: {objective}")
+
+
+def test_events_query_without_window_placeholder() -> None:
+    text = spec_text(AVAILABILITY.replace("[{{window}}]))\n      total", "[5m]))\n      total"))
+    diag = only(text, "E401")
+    assert diag.path == "slos[0].sli.events.errors" and diag.line == line_of(text, "errors:")
+    assert "{{window}}" in diag.message
+
+
+def test_window_placeholder_with_spaces_gets_a_hint() -> None:
+    text = spec_text(
+        AVAILABILITY.replace(
+            "total: sum(rate(http_requests_total[{{window}}]))",
+            "total: sum(rate(http_requests_total[{{ window }}]))",
+        )
+    )
+    diag = only(text, "E401")
+    assert diag.path == "slos[0].sli.events.total" and "without spaces" in diag.message
+
+
+def test_errors_equal_to_total() -> None:
+    text = spec_text(AVAILABILITY.replace('{code=~"5.."}', ""))
+    diag = only(text, "E402")
+    assert diag.line == line_of(text, "errors:") and "always 1" in diag.message
+
+
+def test_latency_threshold_must_be_a_declared_bucket() -> None:
+    text = spec_text(LATENCY.replace("threshold: 0.5", "threshold: 2"))
+    diag = only(text, "E403")
+    assert diag.path == "slos[0].sli.latency.threshold" and diag.line == line_of(text, "threshold: 2")
+    assert "0.1, 0.25, 0.5, 1, 2.5" in diag.message
+
+
+@pytest.mark.parametrize(
+    ("metric", "says"),
+    [
+        ("http_requests_total", "is a counter, not a histogram"),
+        ("queue_depth", "is a gauge"),
+        ("missing_seconds", "not in the metrics catalog"),
+        ("http_request_duration_seconds_bucket", "give the base name 'http_request_duration_seconds'"),
+    ],
+)
+def test_latency_metric_must_be_a_declared_histogram(metric: str, says: str) -> None:
+    text = spec_text(LATENCY.replace("metric: http_request_duration_seconds", f"metric: {metric}"))
+    diag = only(text, "E404")
+    assert diag.line == line_of(text, f"metric: {metric}") and says in diag.message
+
+
+def test_latency_without_catalog_is_not_checked_against_one() -> None:
+    head, rest = spec_text(LATENCY.replace("threshold: 0.5", "threshold: 2")).split("metrics:\n", 1)
+    text = head + "alerts:\n" + rest.split("alerts:\n", 1)[1]
+    assert "http_request_duration_seconds, type: histogram" not in text
+    assert not [d for d in findings(text) if d.code in ("E403", "E404")]
+
+
+def test_latency_selector_must_be_label_matchers() -> None:
+    text = spec_text(LATENCY + '      selector: job="api",,\n')
+    diag = only(text, "E409")
+    assert diag.path == "slos[0].sli.latency.selector"
+
+
+def test_slo_window_shorter_than_the_ticket_window() -> None:
+    text = spec_text(AVAILABILITY + "  window: 1d\n")
+    diag = only(text, "E405")
+    assert diag.line == line_of(text, "window: 1d")
+    assert "3d window of the ticket alert" in diag.message and "alerting.ticket.disable: true" in diag.message
+
+
+def test_short_window_is_fine_once_the_ticket_is_disabled() -> None:
+    assert not findings(spec_text(AVAILABILITY + "  window: 1d\n  alerting: {ticket: {disable: true}}\n"))
+
+
+def test_duplicate_slo_names() -> None:
+    text = spec_text(AVAILABILITY + AVAILABILITY)
+    assert only(text, "E406").path == "slos[1].name"
+
+
+def test_slo_alert_named_like_a_spec_alert() -> None:
+    text = spec_text(AVAILABILITY + "  alerting: {page: {name: Down}}\n")
+    diag = only(text, "E407")
+    assert diag.path == "slos[0].alerting.page.name"
+
+
+def test_undeclared_severity_and_reserved_labels() -> None:
+    text = spec_text(AVAILABILITY + "  alerting: {page: {severity: sev1, labels: {slo_alert: x}}}\n")
+    assert only(text, "E408").path == "slos[0].alerting.page.severity"
+    assert only(text, "E410").path == "slos[0].alerting.page.labels.slo_alert"
+
+
+def test_a_condition_that_needs_more_than_100_percent_errors_warns() -> None:
+    text = spec_text(AVAILABILITY.replace("objective: 99.9", "objective: 90"))
+    warnings = [d for d in findings(text) if d.code == "W411"]
+    assert [d.severity for d in warnings] == ["warning"]
+    assert "1.44" in warnings[0].message and "14.4x over 1h and 5m" in warnings[0].message
+
+
+def test_retention_shorter_than_the_window_warns() -> None:
+    text = spec_text(AVAILABILITY).replace("retention: 30d", "retention: 15d")
+    assert only(text, "W414").severity == "warning"
+
+
+def test_sli_shape_without_generated_tests_warns() -> None:
+    text = spec_text(
+        AVAILABILITY.replace(
+            "sum(rate(http_requests_total[{{window}}]))", "sum(rate(http_requests_total[{{window}}])) + 0"
+        )
+    )
+    diag = only(text, "W412")
+    assert diag.severity == "warning" and "write tests:" in diag.message
+
+
+TEST = """\
+- name: down
+  input_series:
+    - {series: 'up{job="api", instance="api:8080"}', values: '1x5 0x10'}
+  alert_tests:
+    - eval_time: 10m
+      alertname: Down
+"""
+
+
+def test_alert_tests_are_valid_as_written() -> None:
+    assert not findings(spec_text(tests=TEST))
+
+
+def test_alert_test_naming_an_unknown_alert() -> None:
+    text = spec_text(tests=TEST.replace("alertname: Down", "alertname: Dwn"))
+    diag = only(text, "E420")
+    assert diag.line == line_of(text, "alertname: Dwn") and "did you mean 'Down'" in diag.message
+
+
+def test_alert_test_may_name_an_slo_alert() -> None:
+    assert not findings(
+        spec_text(tests=TEST.replace("alertname: Down", "alertname: AvailabilityErrorBudgetBurn"))
+    )
+
+
+@pytest.mark.parametrize("series", ["up{job=~'a.*'}", "rate(up[5m])", "up{job=", '{job="api"}'])
+def test_input_series_must_be_a_plain_series(series: str) -> None:
+    quoted = "'" + series.replace("'", "''") + "'"
+    text = spec_text(tests=TEST.replace("""'up{job="api", instance="api:8080"}'""", quoted))
+    assert only(text, "E421").path == "tests[0].input_series[0].series"
+
+
+@pytest.mark.parametrize("values", ["1 to 5", "1x5 0xx10", "0+1y5"])
+def test_input_values_must_use_promtool_notation(values: str) -> None:
+    text = spec_text(tests=TEST.replace("'1x5 0x10'", f"'{values}'"))
+    assert only(text, "E422").path == "tests[0].input_series[0].values"
+
+
+@pytest.mark.parametrize("values", ["1x5 0x10", "0+60x30", "_x3 1 2 stale", "10-2x4", "1e3 NaN -Inf"])
+def test_promtool_notation_is_accepted(values: str) -> None:
+    assert not findings(spec_text(tests=TEST.replace("'1x5 0x10'", f"'{values}'")))
+
+
+def test_duplicate_test_names() -> None:
+    assert only(spec_text(tests=TEST + TEST), "E423").path == "tests[1].name"
+
+
+def test_unknown_key_in_a_test_is_located() -> None:
+    text = spec_text(tests=TEST.replace("  alert_tests:", "  alert_test:"))
+    assert any(d.line == line_of(text, "alert_test:") for d in findings(text))
+
+
+def test_stories_the_numbers_cannot_show_are_noted() -> None:
+    text = spec_text(AVAILABILITY.replace("objective: 99.9", "objective: 92"))
+    notes = [d for d in findings(text) if d.code == "I413"]
+    assert [d.severity for d in notes] == ["info", "info"]
+    assert "above 100%" in notes[0].message or "above 100%" in notes[1].message
