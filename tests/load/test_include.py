@@ -239,3 +239,75 @@ def test_validate_json_reports_the_included_file() -> None:
     [found] = json.loads(result.stdout)
     assert found["file"] == str(CASES / "bad-value" / "teams" / "search.yaml")
     assert (found["line"], found["column"], found["code"]) == (4, 22, "E105")
+
+
+# -- where includes may point: inside the root spec's directory tree, walked without loops --------
+
+TEAM = 'services:\n  - name: {name}\n    targets: ["{name}:8080"]\n'
+
+
+def _tree(tmp_path: Path, *includes: str) -> Path:
+    root = tmp_path / "specs"
+    spec = write(root, {"spec.yaml": root_spec(*includes)})
+    write(root, {"teams/a.yaml": TEAM.format(name="team-a"), "teams/sub/b.yaml": TEAM.format(name="team-b")})
+    return spec
+
+
+def _service_names(spec: Path) -> list[str]:
+    model, _ = load_model(spec)
+    return [service.name for service in model.spec.services]
+
+
+def test_a_recursive_glob_does_not_follow_directory_symlinks_so_self_links_end(tmp_path: Path) -> None:
+    spec = _tree(tmp_path, '"teams/**/*.yaml"')
+    (spec.parent / "teams" / "l1").symlink_to(".")
+    (spec.parent / "teams" / "l2").symlink_to(".")
+    assert _service_names(spec)[-2:] == ["team-a", "team-b"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "needle"),
+    [
+        ('"/**/*.yaml"', "absolute paths are refused"),
+        ('"/etc/passwd"', "absolute paths are refused"),
+        ('"../outside.yaml"', "points outside the root spec's directory"),
+        ('"teams/../../outside.yaml"', "points outside the root spec's directory"),
+        ('"../*.yaml"', "points outside the root spec's directory"),
+        ('"teams/\\0*.yaml"', "cannot hold a NUL character"),
+    ],
+)
+def test_includes_outside_the_root_tree_are_refused_at_their_entry(
+    tmp_path: Path, entry: str, needle: str
+) -> None:
+    spec = _tree(tmp_path, entry)
+    write(tmp_path, {"outside.yaml": TEAM.format(name="outside")})
+    [diag] = errors_of(spec)
+    line = spec.read_text(encoding="utf-8").splitlines().index(f"  - {entry}") + 1
+    assert where(diag) == (str(spec), line, 5, "E148")
+    assert needle in diag.message
+
+
+def test_a_symlinked_file_leading_outside_the_root_tree_is_refused(tmp_path: Path) -> None:
+    spec = _tree(tmp_path, "teams/*.yaml")
+    write(tmp_path, {"outside.yaml": TEAM.format(name="outside")})
+    (spec.parent / "teams" / "z.yaml").symlink_to(tmp_path / "outside.yaml")
+    [diag] = errors_of(spec)
+    assert diag.code == "E148" and "outside the root spec's directory" in diag.message
+
+
+def test_a_team_file_may_include_upwards_while_it_stays_inside_the_root_tree(tmp_path: Path) -> None:
+    spec = _tree(tmp_path, "teams/a.yaml")
+    write(spec.parent, {"teams/a.yaml": "include: [../common/c.yaml]\n" + TEAM.format(name="team-a")})
+    write(spec.parent, {"common/c.yaml": TEAM.format(name="common")})
+    assert _service_names(spec)[-2:] == ["team-a", "common"]
+
+
+def test_a_glob_looking_at_too_many_entries_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from erpgo_monctl.load import include
+
+    monkeypatch.setattr(include, "MAX_WALK_ENTRIES", 3)
+    spec = _tree(tmp_path, '"**/*.yaml"')
+    [diag] = errors_of(spec)
+    assert diag.code == "E149" and "more than 3 directory entries" in diag.message

@@ -10,7 +10,7 @@ between load and environment overlays: an overlay sees (and may change) included
 from __future__ import annotations
 
 import difflib
-import glob
+import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +23,8 @@ from erpgo_monctl.load.files import Loaded, load_file
 INCLUDE = "include"
 MAX_INCLUDE_DEPTH = 16  # root -> team -> sub-file ... deeper than this is a mistake, not a design
 MAX_INCLUDED_FILES = 512  # every file is read once, so this bounds the work of one spec
+MAX_WALK_ENTRIES = 20_000  # directory entries one glob may look at: a spec's tree, not a filesystem
+MAX_WALK_DEPTH = 16  # directories `**` descends below where it stands
 
 # Lists an included file may add to: its own path -> the path it is appended to in the root spec.
 TEAM_SECTIONS: dict[PathKey, PathKey] = {
@@ -66,6 +68,7 @@ def _allowed(at: PathKey) -> list[str]:
 class _Resolver:
     """Reads a tree of included files depth first, each once, collecting located problems."""
 
+    root_dir: str = "."  # the root spec's directory: every include stays inside its tree
     problems: list[Diagnostic] = field(default_factory=list)
     included_by: dict[Path, str] = field(default_factory=dict)  # resolved file -> include entry's place
 
@@ -97,8 +100,16 @@ class _Resolver:
         if not entry.strip():
             self.fail(source, where, "E140", "an include entry names a spec file or a glob (teams/*.yaml)")
             return []
+        problem = self._outside(entry, pattern)
+        if problem:
+            self.fail(source, where, "E148", f"{entry!r}: {problem}")
+            return []
         if _GLOB_CHARS & set(entry):
-            matches = sorted(p for p in glob.glob(pattern, recursive=True) if os.path.isfile(p))
+            try:
+                matches = self._glob(pattern)
+            except _WalkTooBig as exc:
+                self.fail(source, where, "E149", f"{entry!r}: {exc}")
+                return []
             if not matches:
                 self.fail(
                     source,
@@ -123,6 +134,71 @@ class _Resolver:
             return []
         return [pattern]
 
+    def _outside(self, entry: str, pattern: str) -> str:
+        """Why `entry` (normalized to `pattern`) may not be included, or ""."""
+        if "\0" in entry:
+            return "an include path cannot hold a NUL character"
+        if os.path.isabs(entry) or entry.startswith("~"):
+            return (
+                "include paths are relative to the including file and stay inside the root "
+                "spec's directory; absolute paths are refused"
+            )
+        if not _inside(os.path.abspath(pattern), os.path.abspath(self.root_dir)):
+            return (
+                f"points outside the root spec's directory ({self.root_dir or '.'}); "
+                "keep included files inside its tree"
+            )
+        return ""
+
+    def _glob(self, pattern: str) -> list[str]:
+        """The files `pattern` matches, walked without following directory symlinks, bounded in entries."""
+        parts = pattern.split(os.sep)
+        first = next(i for i, part in enumerate(parts) if _GLOB_CHARS & set(part))
+        start = os.sep.join(parts[:first]) or ("/" if pattern.startswith(os.sep) else ".")
+        segments = parts[first:]
+        found: set[str] = set()
+        visited = 0
+        todo: list[tuple[str, int, int]] = [(start, 0, 0)]  # directory, segment index, ** depth
+        while todo:
+            directory, at, depth = todo.pop()
+            segment = segments[at]
+            last = at == len(segments) - 1
+            if segment == "**":
+                if last:
+                    continue  # `**` names directories; a file pattern must follow it
+                todo.append((directory, at + 1, depth))
+            if not _GLOB_CHARS & set(segment):
+                path = os.path.join(directory, segment)
+                if last and os.path.isfile(path):
+                    found.add(os.path.normpath(path))
+                elif not last and os.path.isdir(path):
+                    todo.append((path, at + 1, depth))
+                continue
+            try:
+                entries = list(os.scandir(directory))
+            except OSError:
+                continue
+            visited += len(entries)
+            if visited > MAX_WALK_ENTRIES:
+                raise _WalkTooBig(
+                    f"the glob looks at more than {MAX_WALK_ENTRIES:,} directory entries: "
+                    "narrow it (teams/*.yaml) or move the spec into a directory of its own"
+                )
+            for item in entries:
+                if item.name.startswith(".") and not segment.startswith("."):
+                    continue  # like the shell: * and ** skip hidden names
+                if segment == "**":
+                    if item.is_dir(follow_symlinks=False) and depth < MAX_WALK_DEPTH:
+                        todo.append((item.path, at, depth + 1))  # never through a symlink: no loops
+                    continue
+                if not fnmatch.fnmatchcase(item.name, segment):
+                    continue
+                if last and item.is_file():
+                    found.add(os.path.normpath(item.path))
+                elif not last and item.is_dir(follow_symlinks=False):
+                    todo.append((item.path, at + 1, depth))
+        return sorted(found)
+
     def _read(
         self, source: SourceMap, index: int, display: str, chain: list[tuple[Path, str]]
     ) -> Loaded | None:
@@ -130,6 +206,15 @@ class _Resolver:
         where: PathKey = (INCLUDE, index)
         real = Path(display).resolve()
         names = [name for _, name in chain]
+        if not _inside(str(real), os.path.realpath(self.root_dir)):
+            self.fail(
+                source,
+                where,
+                "E148",
+                f"{display} is a symbolic link to {real}, outside the root spec's directory: "
+                "keep included files inside its tree",
+            )
+            return None
         if real in (path for path, _ in chain):
             cycle = " -> ".join([*names[[path for path, _ in chain].index(real) :], display])
             self.fail(source, where, "E143", f"include cycle: {cycle}: remove one of these includes")
@@ -219,6 +304,14 @@ class _Resolver:
                 self.fail(source, here, "E147", f"unknown key {key!r} in an included file: {hint}", key=True)
 
 
+class _WalkTooBig(Exception):
+    """A glob looked at more directory entries than MAX_WALK_ENTRIES."""
+
+
+def _inside(path: str, directory: str) -> bool:
+    return os.path.commonpath([path, directory]) == directory
+
+
 def _get(data: dict[str, Any], path: PathKey) -> Any:
     value: Any = data
     for part in path:
@@ -293,7 +386,7 @@ def _place(source: SourceMap, csource: SourceMap, frm: PathKey, at: PathKey) -> 
 
 def resolve_includes(loaded: Loaded) -> Loaded:
     """The root spec with every included file merged in; MonctlError with every include problem found."""
-    resolver = _Resolver()
+    resolver = _Resolver(root_dir=os.path.dirname(loaded.source.file) or ".")
     root = Path(loaded.source.file).resolve()
     resolver.included_by[root] = "the root spec"
     merged = resolver.resolve(loaded, [(root, loaded.source.file)])

@@ -2,8 +2,9 @@
 
 The loader (load.py) feeds this builder libyaml's event stream one event at a time, so every
 limit holds while reading: nesting depth (a 100 000-deep `[[[...` cannot exhaust the C stack),
-the number of values with aliases expanded (a big file or an alias bomb stops early, in bounded
-memory); duplicate keys, custom tags and merge keys become problems instead of crashes.
+the number of values and the characters of text with aliases expanded (a big file, an alias bomb
+or one long string aliased many times stops early, in bounded memory); duplicate keys, custom
+tags and merge keys become problems instead of crashes.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 MAX_VALUES = 1_000_000  # values in one document, aliases expanded: a 16 MiB spec holds ~600,000
 MAX_DEPTH = 64
+# characters of scalar text (keys and values) in one document, aliases expanded: a spec's text is at
+# most 16 MiB (E004), so this only stops aliases multiplying a big string (1 MiB aliased 800 times)
+MAX_EXPANDED_CHARS = 32 * 1024 * 1024
 
 _YAML = "tag:yaml.org,2002:"
 _BOOL, _INT, _FLOAT, _NULL, _STR = (_YAML + t for t in ("bool", "int", "float", "null", "str"))
@@ -45,7 +49,7 @@ _DISCARD = object()  # the value that follows a rejected key is read and dropped
 
 
 class _Frame:
-    __slots__ = ("anchor", "count_start", "data", "key", "log_start", "path", "rejected_key")
+    __slots__ = ("anchor", "chars_start", "count_start", "data", "key", "log_start", "path", "rejected_key")
 
     def __init__(
         self,
@@ -54,11 +58,13 @@ class _Frame:
         anchor: str | None,
         count_start: int,
         log_start: int,
+        chars_start: int,
     ) -> None:
         self.data = data
         self.path = path
         self.anchor = anchor
         self.count_start = count_start
+        self.chars_start = chars_start
         self.log_start = log_start
         self.key: Any = _NO_KEY
         self.rejected_key = False  # this collection is itself a mapping key (an error)
@@ -68,6 +74,7 @@ class _Frame:
 class _Anchor:
     data: Any
     count: int
+    chars: int  # scalar characters inside the anchored value
     log: list[tuple[PathKey, Pos, bool]]  # positions inside the anchored value, relative to it
 
 
@@ -81,6 +88,7 @@ class Builder:
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.count = 0
+        self.chars = 0  # scalar characters read, aliases expanded
         self.documents = 0
         self.anchors: dict[str, _Anchor] = {}
         self.open_anchors: list[str] = []  # a stack: one name may be re-anchored inside itself
@@ -150,6 +158,19 @@ class Builder:
             )
             raise Abort
 
+    def _grow(self, event: Any, path: PathKey, chars: int) -> None:
+        self.chars += chars
+        if self.chars > MAX_EXPANDED_CHARS:
+            self._fail(
+                event,
+                "E005",
+                f"document expands to more than {MAX_EXPANDED_CHARS // (1024 * 1024)} MiB of text with "
+                "aliases expanded (a long value aliased many times?): write the value once, "
+                "or shorten it",
+                path,
+            )
+            raise Abort
+
     def _record(self, path: PathKey, pos: Pos, is_key: bool) -> None:
         table = self.source.keys if is_key else self.source.values
         table.setdefault(path, pos)
@@ -180,7 +201,7 @@ class Builder:
         anchor = event.anchor
         if anchor is not None:
             self.open_anchors.append(anchor)
-        frame = _Frame(data, path, anchor, self.count, len(self.log))
+        frame = _Frame(data, path, anchor, self.count, len(self.log), self.chars)
         frame.rejected_key = is_key
         if is_key:
             self._fail(event, "E006", "mapping keys must be plain strings", self.stack[-1].path)
@@ -192,7 +213,9 @@ class Builder:
             self.open_anchors.remove(frame.anchor)
             depth = len(frame.path)
             relative = [(p[depth:], pos, k) for p, pos, k in self.log[frame.log_start :]]
-            self.anchors[frame.anchor] = _Anchor(frame.data, self.count - frame.count_start + 1, relative)
+            self.anchors[frame.anchor] = _Anchor(
+                frame.data, self.count - frame.count_start + 1, self.chars - frame.chars_start, relative
+            )
             if not self.open_anchors:
                 self.log.clear()
         if frame.rejected_key:
@@ -223,6 +246,7 @@ class Builder:
             self._fail(event, "E001", f"YAML syntax error: found undefined alias {name!r}", path)
             raise Abort
         self._count(event, path, anchor.count)
+        self._grow(event, path, anchor.chars)
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.data, dict) and top.key is _NO_KEY:
             self._fail(event, "E006", "mapping keys must be plain strings, not aliases", top.path)
@@ -258,12 +282,16 @@ class Builder:
         if self.open_anchors:
             self.log.append((path, pos, False))
         text = event.value
+        self.chars += len(text)
+        if self.chars > MAX_EXPANDED_CHARS:
+            self.chars -= len(text)
+            self._grow(event, path, len(text))
         if event.tag is None and (not event.implicit[0] or (text and text[0] not in _MAYBE_TYPED_FIRST)):
             value = text  # quoted, block or plainly textual: a string (what _convert would return)
         else:
             value = self._convert(event, path)
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(value, 1, [])
+            self.anchors[event.anchor] = _Anchor(value, 1, len(text), [])
         if top is None:
             self.root = value
         elif type(top.data) is list:
@@ -294,9 +322,10 @@ class Builder:
             frame.key = _DISCARD
             return
         self._record(child, _mark(event), True)
+        self._grow(event, child, len(key))
         frame.key = key
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(key, 1, [])
+            self.anchors[event.anchor] = _Anchor(key, 1, len(key), [])
 
     def _tag(self, event: Any) -> str:
         if event.tag is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from erpgo_monctl.spec.types import Duration, HostPort, LabelName, SecretFile, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, LabelName, LabelSet, SecretFile, Strict
 
 MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
 
@@ -120,7 +120,7 @@ class InhibitRule(Strict):
 class RouteTest(Strict):
     """A routing expectation: an alert with these labels reaches exactly these receivers, in order."""
 
-    labels: dict[str, str] = Field(min_length=1)
+    labels: LabelSet = Field(min_length=1)
     receivers: list[str] = Field(min_length=1)
     description: str = ""
 

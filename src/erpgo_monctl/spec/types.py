@@ -37,6 +37,12 @@ def _check_label_name(value: str) -> str:
     return value
 
 
+def _check_label_keys(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        _check_label_name(key)
+    return value
+
+
 def _check_label_map(value: dict[str, str]) -> dict[str, str]:
     for key in value:
         _check_label_name(key)
@@ -74,6 +80,8 @@ Duration = Annotated[
 ]
 LabelName = Annotated[str, AfterValidator(_check_label_name)]
 LabelMap = Annotated[dict[str, str], AfterValidator(_check_label_map)]
+# labels of a test alert: any valid label name, `__` ones included (a key `--help` never reaches amtool)
+LabelSet = Annotated[dict[str, str], AfterValidator(_check_label_keys)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
 HostPort = Annotated[str, AfterValidator(_check_hostport)]
 SecretFile = Annotated[

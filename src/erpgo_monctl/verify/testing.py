@@ -69,7 +69,7 @@ def run_test_files(model: Model, directory: Path, promtool: str) -> list[UnitTes
         relative = PurePosixPath(path.relative_to(directory).as_posix())
         try:
             proc = subprocess.run(
-                [promtool, "test", "rules", path.name],
+                [promtool, "test", "rules", f"./{path.name}"],  # never an option, whatever the name
                 cwd=path.parent,
                 capture_output=True,
                 text=True,
@@ -118,7 +118,7 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
     results = []
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
-        labels = [f"{key}={value}" for key, value in sorted(test.labels.items())]
+        labels = [f"{key}={_quoted(value)}" for key, value in sorted(test.labels.items())]
         argv = [
             amtool,
             "config",
@@ -126,6 +126,7 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
             "test",
             f"--config.file={config}",
             f"--verify.receivers={','.join(test.receivers)}",
+            "--",  # spec text after this is never read as an option (a label key `--help`)
             *labels,
         ]
         try:
@@ -143,3 +144,8 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
         diag = ctx.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
         results.append(UnitTestResult(where, False, output, [diag]))
     return results
+
+
+def _quoted(value: str) -> str:
+    """A label value as amtool reads a matcher value: double-quoted, `\\` and `"` escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

@@ -56,6 +56,12 @@ def require(tool: str) -> str:
     return found
 
 
+def operand(path: Path) -> str:
+    """A path as a command-line operand that no tool can read as an option (`-x/configs` -> `./-x/...`)."""
+    text = str(path)
+    return f"./{text}" if text.startswith("-") else text
+
+
 def run_tool(name: str, argv: list[str], file: Path) -> CheckResult:
     """Run one checker command; its output becomes diagnostics on failure."""
     try:
@@ -172,16 +178,20 @@ def check_tree(directory: Path) -> list[CheckResult]:
     results = [
         run_tool(
             "promtool check config",
-            [promtool, "check", "config", str(configs / "prometheus.yml")],
+            [promtool, "check", "config", operand(configs / "prometheus.yml")],
             configs / "prometheus.yml",
         )
     ]
     for rules in sorted(configs.glob("*_rules.yml")):
         results.append(
-            run_tool(f"promtool check rules {rules.name}", [promtool, "check", "rules", str(rules)], rules)
+            run_tool(
+                f"promtool check rules {rules.name}", [promtool, "check", "rules", operand(rules)], rules
+            )
         )
     alertmanager = configs / "alertmanager.yml"
-    results.append(run_tool("amtool check-config", [amtool, "check-config", str(alertmanager)], alertmanager))
+    results.append(
+        run_tool("amtool check-config", [amtool, "check-config", operand(alertmanager)], alertmanager)
+    )
     for required in REQUIRED_FILES:
         if not (directory / required).exists():
             message = f"{required} is missing: the contract's output layout requires it; render again"
@@ -201,6 +211,6 @@ def check_tree(directory: Path) -> list[CheckResult]:
     if tests.is_dir():
         for test in sorted(tests.glob("*.yml")):
             results.append(
-                run_tool(f"promtool test rules {test.name}", [promtool, "test", "rules", str(test)], test)
+                run_tool(f"promtool test rules {test.name}", [promtool, "test", "rules", operand(test)], test)
             )
     return results
