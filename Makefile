@@ -29,6 +29,7 @@ check: render tools
 
 drift: $(STAMP)
 	$(BIN)/monctl render $(SPEC) --out $(OUT) --check
+	$(BIN)/monctl render $(SPEC) --target kubernetes --out out-kubernetes --check
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

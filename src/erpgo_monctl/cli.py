@@ -13,7 +13,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from erpgo_monctl.diagnostics import Diagnostic, MonctlError, diagnostics_to_json
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, diagnostics_to_json
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +30,9 @@ class Format(StrEnum):
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", help="how problems are reported")]
+TargetOpt = Annotated[
+    str, typer.Option("--target", metavar="compose|kubernetes", help="deployment target to render for")
+]
 
 
 def report(diagnostics: list[Diagnostic], fmt: Format) -> None:
@@ -77,16 +80,19 @@ def render(
     check: Annotated[
         bool, typer.Option("--check", help="compare with --out, print drift, write nothing")
     ] = False,
+    target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Validate, then write every artifact into --out atomically (or --check for drift)."""
-    from erpgo_monctl.pipeline import load_model, render_model
+    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model, render_model
     from erpgo_monctl.write import drift, write_tree
 
+    if target not in RENDER_TARGETS:
+        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
         model, warnings = load_model(spec, env)
         report(warnings, fmt)
-        files = render_model(model)
+        files = render_model(model, target)
         if check:
             changes, diff = drift(files, out)
             if changes:

@@ -66,11 +66,23 @@ def _environment_errors(loaded: Loaded) -> list[Diagnostic]:
     return sorted(errors)
 
 
-def render_model(model: Model) -> dict[PurePosixPath, bytes]:
-    """Every output file in memory, keyed by POSIX path relative to the output directory."""
+# Render targets (`monctl render --target NAME`); compose is the default.
+RENDER_TARGETS = ("compose", "kubernetes")
+
+
+def render_model(model: Model, target: str = "compose") -> dict[PurePosixPath, bytes]:
+    """Every output file of `target` in memory, keyed by POSIX path relative to the output directory."""
+    from erpgo_monctl.diagnostics import UsageError
+
+    if target == "kubernetes":
+        from erpgo_monctl.render.kubernetes import render as render_kubernetes
+
+        return render_kubernetes(model)
+    if target != "compose":
+        raise UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}")
     from erpgo_monctl.render import render_all
 
     return render_all(model)
 
 
-__all__ = ["MonctlError", "load_model", "render_model"]
+__all__ = ["RENDER_TARGETS", "MonctlError", "load_model", "render_model"]

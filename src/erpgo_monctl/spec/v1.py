@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from erpgo_monctl.spec.alertmanager import Alertmanager
+from erpgo_monctl.spec.kubernetes import Kubernetes
 from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
 from erpgo_monctl.spec.operations import Incidents, Lint, Stack
 from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
@@ -66,3 +67,6 @@ class Spec(Strict):
     )
     include: list[str] = Field(default_factory=list, description="spec files or globs merged into this one")
     lint: Lint = Field(default_factory=Lint)
+    kubernetes: Kubernetes = Field(
+        default_factory=Kubernetes, description="settings of `monctl render --target kubernetes`"
+    )

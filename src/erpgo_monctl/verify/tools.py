@@ -167,12 +167,16 @@ def check_dashboards(directory: Path) -> CheckResult:
 
 
 def check_tree(directory: Path) -> list[CheckResult]:
-    """Every checker that applies to a rendered output directory."""
+    """Every checker that applies to a rendered output directory (compose or kubernetes)."""
+    from erpgo_monctl.verify.kubernetes import check_kubernetes_tree, is_kubernetes_tree
+
+    if is_kubernetes_tree(directory):
+        return check_kubernetes_tree(directory)
     configs = directory / "configs"
     if not (configs / "prometheus.yml").is_file():
         raise MonctlError(
-            f"{directory} does not look like monctl output (no configs/prometheus.yml): "
-            "run `monctl render SPEC --out DIR` first"
+            f"{directory} does not look like monctl output (no configs/prometheus.yml, no "
+            "kustomization.yaml): run `monctl render SPEC --out DIR` first"
         )
     promtool, amtool = require("promtool"), require("amtool")
     results = [
