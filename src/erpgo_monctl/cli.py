@@ -116,10 +116,11 @@ def check_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run the real checkers (promtool, amtool, compose schema, dashboard rules) on a rendered DIR."""
+    from erpgo_monctl.verify.kubernetes import check_kubernetes_tree, is_kubernetes_tree
     from erpgo_monctl.verify.tools import check_tree
 
     try:
-        results = check_tree(directory)
+        results = check_kubernetes_tree(directory) if is_kubernetes_tree(directory) else check_tree(directory)
     except MonctlError as exc:
         fail(exc, fmt)
     problems = [d for r in results for d in r.diagnostics]

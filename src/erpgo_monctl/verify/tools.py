@@ -167,11 +167,7 @@ def check_dashboards(directory: Path) -> CheckResult:
 
 
 def check_tree(directory: Path) -> list[CheckResult]:
-    """Every checker that applies to a rendered output directory (compose or kubernetes)."""
-    from erpgo_monctl.verify.kubernetes import check_kubernetes_tree, is_kubernetes_tree
-
-    if is_kubernetes_tree(directory):
-        return check_kubernetes_tree(directory)
+    """Every checker that applies to a rendered compose tree (a kubernetes one: verify/kubernetes.py)."""
     configs = directory / "configs"
     if not (configs / "prometheus.yml").is_file():
         raise MonctlError(
