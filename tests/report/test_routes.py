@@ -82,3 +82,19 @@ def test_wrong_routing_expectation_fails_monctl_test(tmp_path: Path, receivers: 
     assert result.exit_code == 1
     assert "error[T021]: alertmanager.route_tests[1].receivers" in result.stderr
     assert "should reach " + ", ".join(receivers) in result.stderr
+
+
+def test_routes_at_a_time_marks_the_receivers_the_maintenance_window_mutes() -> None:
+    from typer.testing import CliRunner
+
+    from erpgo_monctl.cli import app
+    from tests.conftest import ERPGO_SPEC
+
+    runner = CliRunner()
+    during = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "2026-11-29T02:30:00Z"])
+    after = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "2026-11-29T04:00:00Z"])
+    line = "DiskSpaceLow {service=infrastructure, severity=critical} -> on-call, devops-team"
+    assert f"{line} (muted by maintenance)\n" in during.stdout
+    assert f"{line}\n" in after.stdout
+    bad = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "half past two"])
+    assert bad.exit_code == 2

@@ -25,6 +25,7 @@ TARGETS: dict[str, str] = {
     "rules": "rules",
     "slo": "slo",
     "alertmanager": "alertmanager",
+    "blackbox": "blackbox",
     "loki": "loki",
     "promtail": "promtail",
     "alloy": "alloy",

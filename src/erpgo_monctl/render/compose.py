@@ -13,6 +13,7 @@ from typing import Any
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path, secrets_by_component
+from erpgo_monctl.spec.alertmanager import template_paths
 from erpgo_monctl.spec.operations import Component
 
 COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
@@ -26,6 +27,9 @@ ALERTMANAGER_PORT = 9093
 GRAFANA_PORT = 3000
 NODE_EXPORTER_PORT = 9100
 CADVISOR_PORT = 8080
+BLACKBOX_PORT = 9115
+# used when `probes:` exist and stack.blackbox does not name an image (its configs are written for it)
+DEFAULT_BLACKBOX_IMAGE = "prom/blackbox-exporter:v0.27.0"
 
 # Keys after image/container_name/restart, in the order every service prints them.
 SERVICE_KEYS = (
@@ -35,6 +39,7 @@ SERVICE_KEYS = (
     "volumes",
     "secrets",
     "privileged",
+    "cap_add",
     "devices",
     "pid",
     "networks",
@@ -95,6 +100,9 @@ def _prometheus(model: Model) -> dict[str, Any]:
 
 
 def _alertmanager(model: Model) -> dict[str, Any]:
+    templates = [
+        f"./configs/{path}:/etc/alertmanager/{path}:ro" for path in template_paths(model.spec.alertmanager)
+    ]
     return _service(
         model,
         "alertmanager",
@@ -103,6 +111,7 @@ def _alertmanager(model: Model) -> dict[str, Any]:
         command=["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
         volumes=[
             "./configs/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro",
+            *templates,
             "alertmanager_data:/alertmanager",
         ],
         healthcheck=_wget_probe(f"http://localhost:{ALERTMANAGER_PORT}/-/ready"),
@@ -237,6 +246,21 @@ def _cadvisor(model: Model, component: Component) -> dict[str, Any]:
     )
 
 
+def _blackbox(model: Model) -> dict[str, Any]:
+    assert model.spec.probes is not None
+    component = model.spec.stack.blackbox or Component(image=DEFAULT_BLACKBOX_IMAGE)
+    icmp = any(module.prober == "icmp" for module in model.spec.probes.modules)
+    return _service(
+        model,
+        "blackbox-exporter",
+        component,
+        BLACKBOX_PORT,
+        command=["--config.file=/etc/blackbox_exporter/config.yml"],
+        volumes=["./configs/blackbox.yml:/etc/blackbox_exporter/config.yml:ro"],
+        cap_add=["NET_RAW"] if icmp else None,  # ICMP probes open raw sockets
+    )
+
+
 def compose_services(model: Model) -> dict[str, dict[str, Any]]:
     """Compose services in a stable order, each only when its stack component (and config) exists."""
     spec = model.spec
@@ -260,6 +284,8 @@ def compose_services(model: Model) -> dict[str, dict[str, Any]]:
         services["node-exporter"] = _node_exporter(model, stack.node_exporter)
     if stack.cadvisor is not None:
         services["cadvisor"] = _cadvisor(model, stack.cadvisor)
+    if spec.probes is not None:
+        services["blackbox-exporter"] = _blackbox(model)
     return services
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.probes import PROBE_GROUP, PROBE_RULE_FILE, probe_alert_group
 from erpgo_monctl.spec.rules import AlertRule
 
 
@@ -21,6 +22,8 @@ def alert_rule_entry(model: Model, rule: AlertRule) -> dict[str, Any]:
     entry: dict[str, Any] = {"alert": rule.alert, "expr": _expr(rule.expr)}
     if rule.for_:
         entry["for"] = rule.for_
+    if rule.keep_firing_for:
+        entry["keep_firing_for"] = rule.keep_firing_for
     entry["labels"] = {"severity": rule.severity, **dict(sorted(rule.labels.items()))}
     annotations: dict[str, str] = {"summary": rule.summary.strip(), "description": rule.description.strip()}
     runbook = model.runbook_url(rule)
@@ -37,6 +40,8 @@ def build_alert_rules(model: Model) -> dict[str, Any]:
         data: dict[str, Any] = {"name": group.name}
         if group.interval:
             data["interval"] = group.interval
+        if group.limit is not None:
+            data["limit"] = group.limit
         data["rules"] = [alert_rule_entry(model, rule) for rule in group.rules]
         groups.append(data)
     return {"groups": groups}
@@ -48,6 +53,8 @@ def build_recording_rules(model: Model) -> dict[str, Any]:
         data: dict[str, Any] = {"name": group.name}
         if group.interval:
             data["interval"] = group.interval
+        if group.limit is not None:
+            data["limit"] = group.limit
         rules = []
         for rule in group.rules:
             entry: dict[str, Any] = {"record": rule.record, "expr": _expr(rule.expr)}
@@ -69,4 +76,9 @@ def render(model: Model) -> Files:
     if model.spec.recording_rules:
         text = dump_yaml(build_recording_rules(model), model.header)
         files[PurePosixPath("configs/recording_rules.yml")] = text.encode()
+    probe_group = probe_alert_group(model)
+    if probe_group is not None:
+        rules = [alert_rule_entry(model, rule) for rule in probe_group]
+        document = {"groups": [{"name": PROBE_GROUP, "rules": rules}]}
+        files[PurePosixPath(f"configs/{PROBE_RULE_FILE}")] = dump_yaml(document, model.header).encode()
     return files

@@ -9,10 +9,13 @@ is reported as reached by no alert of the spec — true as far as the spec can t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, spec_path
+from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, route_at, spec_path
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.time_intervals import silenced_by
+from erpgo_monctl.spec.alertmanager import RootRoute, Route
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class AlertRouting:
     receivers: tuple[str, ...]
     catch_all: bool  # reached only the root route's receiver
     spec_path: PathKey
+    silenced: tuple[str | None, ...] = ()  # per receiver, why it is silent at --at TIME (None: it sends)
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,10 @@ class RouteReport:
     unreachable: list[tuple[RoutePath, PathKey]]
 
 
-def route_report(model: Model) -> RouteReport:
-    """Where each alert goes, and which routes nothing reaches."""
+def route_report(model: Model, at: datetime | None = None) -> RouteReport:
+    """Where each alert goes, and which routes nothing reaches; with `at`, which routes are silent then."""
     root = model.spec.alertmanager.route
+    intervals = {interval.name: interval for interval in model.spec.alertmanager.time_intervals}
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
@@ -43,12 +48,41 @@ def route_report(model: Model) -> RouteReport:
             for depth in range(len(match.path) + 1):
                 reached.add(match.path[:depth])
         catch_all = all(match.path == () for match in matches)
-        alerts.append(AlertRouting(name, labels, tuple(m.receiver for m in matches), catch_all, path))
+        silenced: tuple[str | None, ...] = ()
+        if at is not None:
+            silenced = tuple(
+                None if m.path == () else silenced_by(_route(root, m.path), intervals, at) for m in matches
+            )
+        receivers = tuple(m.receiver for m in matches)
+        alerts.append(AlertRouting(name, labels, receivers, catch_all, path, silenced))
     unreachable = [(path, spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
     return RouteReport(alerts, unreachable)
+
+
+def _route(root: RootRoute, path: RoutePath) -> Route:
+    found = route_at(root, path)
+    assert isinstance(found, Route)
+    return found
 
 
 def format_routing(entry: AlertRouting) -> str:
     shown = ", ".join(f"{k}={v}" for k, v in sorted(entry.labels.items()) if k != "alertname")
     note = "  (catch-all: no route matches)" if entry.catch_all else ""
-    return f"{entry.alert} {{{shown}}} -> {', '.join(entry.receivers)}{note}"
+    receivers = [
+        f"{receiver} ({why})" if why else receiver
+        for receiver, why in zip(
+            entry.receivers, entry.silenced or (None,) * len(entry.receivers), strict=True
+        )
+    ]
+    return f"{entry.alert} {{{shown}}} -> {', '.join(receivers)}{note}"
+
+
+def parse_instant(text: str) -> datetime | None:
+    """An ISO 8601 time; without a zone it is UTC. None when it is not one."""
+    from datetime import UTC
+
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)

@@ -13,9 +13,11 @@ from typing import Any
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
+from erpgo_monctl.resolve.secrets import probe_secret_files, receiver_secret_files, scrape_secret_files
 from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.spec.operations import SeverityPolicy
 from erpgo_monctl.spec.rules import AlertRule, Exporter, Service
+from erpgo_monctl.spec.scrape import ScrapeSettings
 from erpgo_monctl.spec.v1 import Spec
 
 DEFAULT_SEVERITIES = {
@@ -31,7 +33,7 @@ EXPORTER_PREFIXES: dict[str, tuple[str, ...]] = {
     "redis": ("redis_",),
     "docker": ("engine_daemon_", "builder_", "swarm_", "etcd_"),
     "cadvisor": ("container_", "machine_", "cadvisor_"),
-    "blackbox": ("probe_",),
+    "blackbox": ("blackbox_",),  # its own /metrics; probe_* come from `probes:` jobs
     "mysql": ("mysql_",),
     "process": ("namedprocess_",),
     "custom": (),
@@ -65,7 +67,8 @@ class ScrapeJob:
     scrape_interval: str | None
     scrape_timeout: str | None
     labels: dict[str, str]
-    kind: str  # "service" or the exporter kind
+    kind: str  # "service", the exporter kind, or "probe"
+    settings: ScrapeSettings | None = None  # discovery, relabelling, security (None: a probe job)
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ class Model:
         entries: list[Service | Exporter] = [*self.spec.services, *self.spec.exporters]
         for entry in entries:
             kind = entry.kind if isinstance(entry, Exporter) else "service"
-            scheme = entry.scheme if isinstance(entry, Service) else "http"
+            scheme = entry.scheme
             jobs.append(
                 ScrapeJob(
                     entry.name,
@@ -114,6 +117,21 @@ class Model:
                     entry.scrape_timeout,
                     dict(entry.labels),
                     kind,
+                    entry,
+                )
+            )
+        probes = self.spec.probes
+        for probe in probes.jobs if probes else []:
+            jobs.append(
+                ScrapeJob(
+                    probe.name,
+                    list(probe.targets),
+                    "/probe",
+                    "http",
+                    probe.scrape_interval,
+                    probe.scrape_timeout,
+                    dict(probe.labels),
+                    "probe",
                 )
             )
         return jobs
@@ -126,6 +144,11 @@ class Model:
             RenderedAlert(group.name, rule, ("alerts", g, "rules", r, "alert"))
             for g, group in enumerate(self.spec.alerts)
             for r, rule in enumerate(group.rules)
+        ]
+        from erpgo_monctl.resolve.probes import PROBE_GROUP, probe_alert_group
+
+        found += [
+            RenderedAlert(PROBE_GROUP, rule, ("probes", "alerts")) for rule in probe_alert_group(self) or []
         ]
         for s, slo in enumerate(self.spec.slos):
             found += [
@@ -218,15 +241,21 @@ def secrets_by_component(model: Model) -> dict[str, list[str]]:
         alertmanager.update(c.api_url_file for c in receiver.slack if c.api_url_file)
         alertmanager.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
         alertmanager.update(c.routing_key_file for c in receiver.pagerduty)
+        alertmanager.update(receiver_secret_files(receiver))
     prometheus: set[str] = set()
+    for job in model.scrape_jobs:
+        if job.settings is not None:
+            prometheus.update(scrape_secret_files(job.settings))
     for remote in spec.prometheus.remote_write:
         if remote.basic_auth:
             prometheus.add(remote.basic_auth.password_file)
         if remote.bearer_token_file:
             prometheus.add(remote.bearer_token_file)
+    blackbox = probe_secret_files(spec.probes) if spec.probes else set()
     result = {
         "prometheus": sorted(prometheus),
         "alertmanager": sorted(alertmanager),
+        "blackbox-exporter": sorted(blackbox),
         "grafana": [spec.stack.grafana.admin_password_file],
     }
     return {component: names for component, names in result.items() if names}
@@ -241,4 +270,8 @@ def rule_file_names(model: Model) -> list[str]:
         names.append("recording_rules.yml")
     if model.spec.slos:
         names.append("slo_rules.yml")
+    from erpgo_monctl.resolve.probes import PROBE_RULE_FILE, probe_alert_group
+
+    if probe_alert_group(model):
+        names.append(PROBE_RULE_FILE)
     return names

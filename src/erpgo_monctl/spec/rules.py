@@ -8,21 +8,17 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict
+from erpgo_monctl.spec.scrape import ScrapeSettings
+from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Slug, Strict
 
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
-class Service(Strict):
+class Service(ScrapeSettings):
     """An application scrape job: `name` becomes the Prometheus job label."""
 
     name: Slug
-    targets: list[HostPort] = Field(min_length=1)
-    metrics_path: str = "/metrics"
-    scheme: Literal["http", "https"] = "http"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
-    labels: LabelMap = Field(default_factory=dict)
+    labels: LabelMap = Field(default_factory=dict, description="labels added to every static target")
     description: str = ""
 
 
@@ -31,16 +27,12 @@ ExporterKind = Literal[
 ]
 
 
-class Exporter(Strict):
+class Exporter(ScrapeSettings):
     """An infrastructure exporter scraped by Prometheus."""
 
     name: Slug
     kind: ExporterKind
-    targets: list[HostPort] = Field(min_length=1)
-    metrics_path: str = "/metrics"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
-    labels: LabelMap = Field(default_factory=dict)
+    labels: LabelMap = Field(default_factory=dict, description="labels added to every static target")
     metric_prefixes: list[str] = Field(
         default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)"
     )
@@ -93,6 +85,9 @@ class RecordingRule(Strict):
 class RecordingGroup(Strict):
     name: str = Field(min_length=1)
     interval: Duration | None = None
+    limit: int | None = Field(
+        default=None, ge=0, description="most series the group may produce (0: no limit)"
+    )
     rules: list[RecordingRule] = Field(min_length=1)
 
 
@@ -102,6 +97,9 @@ class AlertRule(Strict):
     alert: str = Field(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
     expr: str = Field(min_length=1)
     for_: Duration | None = Field(default=None, alias="for")
+    keep_firing_for: Duration | None = Field(
+        default=None, description="keep firing this long after the condition clears (flapping)"
+    )
     severity: str
     summary: str = Field(min_length=1)
     description: str = Field(min_length=1)
@@ -134,6 +132,9 @@ class AlertRule(Strict):
 class AlertGroup(Strict):
     name: str = Field(min_length=1)
     interval: Duration | None = None
+    limit: int | None = Field(
+        default=None, ge=0, description="most alerts the group may produce (0: no limit)"
+    )
     rules: list[AlertRule] = Field(min_length=1)
 
 

@@ -18,6 +18,7 @@ INSTALL_HINTS = {
     "promtool": "install it with `apt-get install prometheus` (Debian/Ubuntu) or from prometheus.io/download",
     "amtool": "install it with `apt-get install prometheus-alertmanager` (Debian/Ubuntu) "
     "or from prometheus.io/download",
+    "prometheus-blackbox-exporter": "install it with `apt-get install prometheus-blackbox-exporter`",
 }
 TOOL_TIMEOUT_S = 300
 # files every rendered tree has (SPEC.md output layout); rule files depend on the spec
@@ -174,14 +175,19 @@ def check_tree(directory: Path) -> list[CheckResult]:
             f"{directory} does not look like monctl output (no configs/prometheus.yml, no "
             "kustomization.yaml): run `monctl render SPEC --out DIR` first"
         )
+    from erpgo_monctl.verify.scrape import check_blackbox, check_prometheus_config
+
     promtool, amtool = require("promtool"), require("amtool")
-    results = [
-        run_tool(
-            "promtool check config",
-            [promtool, "check", "config", operand(configs / "prometheus.yml")],
-            configs / "prometheus.yml",
-        )
-    ]
+    try:
+        results = [
+            check_prometheus_config(
+                promtool, configs / "prometheus.yml", _load_yaml(configs / "prometheus.yml")
+            )
+        ]
+    except Unreadable as exc:
+        results = [CheckResult("promtool check config", False, [exc.diagnostic])]
+    if (configs / "blackbox.yml").is_file():
+        results.append(check_blackbox(configs / "blackbox.yml"))
     for rules in sorted(configs.glob("*_rules.yml")):
         results.append(
             run_tool(
