@@ -76,9 +76,17 @@ def render(model: Model) -> Files:
     if model.spec.recording_rules:
         text = dump_yaml(build_recording_rules(model), model.header)
         files[PurePosixPath("configs/recording_rules.yml")] = text.encode()
-    probe_group = probe_alert_group(model)
-    if probe_group is not None:
-        rules = [alert_rule_entry(model, rule) for rule in probe_group]
-        document = {"groups": [{"name": PROBE_GROUP, "rules": rules}]}
-        files[PurePosixPath(f"configs/{PROBE_RULE_FILE}")] = dump_yaml(document, model.header).encode()
+    probe_rules = build_probe_rules(model)
+    if probe_rules["groups"]:
+        files[PurePosixPath(f"configs/{PROBE_RULE_FILE}")] = dump_yaml(probe_rules, model.header).encode()
     return files
+
+
+def build_probe_rules(model: Model) -> dict[str, Any]:
+    """The opt-in probe alerts (resolve/probes.py) as one group; no group when none is enabled."""
+    probe_group = probe_alert_group(model)
+    if probe_group is None:
+        return {"groups": []}
+    return {
+        "groups": [{"name": PROBE_GROUP, "rules": [alert_rule_entry(model, rule) for rule in probe_group]}]
+    }

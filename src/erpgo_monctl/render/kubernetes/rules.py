@@ -25,11 +25,11 @@ from erpgo_monctl.render.kubernetes.resources import (
     resource,
     unique_names,
 )
-from erpgo_monctl.render.rules import build_alert_rules, build_recording_rules
+from erpgo_monctl.render.rules import build_alert_rules, build_probe_rules, build_recording_rules
 from erpgo_monctl.render.slo import build_slo_rules
 from erpgo_monctl.resolve.model import Model
 
-RULE_KINDS = ("alerts", "recording", "slo")  # the compose rule files, in rule_files order
+RULE_KINDS = ("alerts", "recording", "slo", "probes")  # the compose rule files, in rule_files order
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def rule_groups(model: Model) -> list[tuple[str, dict[str, Any]]]:
         "alerts": build_alert_rules(model) if model.spec.alerts else {"groups": []},
         "recording": build_recording_rules(model) if model.spec.recording_rules else {"groups": []},
         "slo": build_slo_rules(model) if model.spec.slos else {"groups": []},
+        "probes": build_probe_rules(model),
     }
     return [(kind, group) for kind in RULE_KINDS for group in documents[kind]["groups"]]
 
