@@ -14,7 +14,8 @@ def test_one_runbook_per_alert(rendered: dict[PurePosixPath, bytes], erpgo_model
     runbooks = {p.stem for p in rendered if p.parts[0] == "runbooks"}
     slo_alerts = {b.rule.alert for slo in erpgo_model.spec.slos for b in burn_alerts(slo)}
     assert slo_alerts  # the ERPGo spec has SLOs; their runbook_url must lead somewhere
-    assert runbooks == set(SEED_ALERTS) | slo_alerts | {"TargetDown"}
+    probe_alerts = {"ProbeTargetDown", "ProbeCertificateExpiry"}  # the opt-in probe alerts ERPGo enables
+    assert runbooks == set(SEED_ALERTS) | slo_alerts | {"TargetDown"} | probe_alerts
 
 
 def test_slo_runbook_covers_page_and_ticket(rendered: dict[PurePosixPath, bytes]) -> None:
