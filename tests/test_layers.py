@@ -25,6 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("lint",),
     ("render",),
     ("write", "verify", "report"),
+    ("importer",),
     ("pipeline",),
     ("cli", "__main__"),
 )

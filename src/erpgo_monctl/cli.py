@@ -253,6 +253,23 @@ def routes(
     raise typer.Exit(1 if problems else 0)
 
 
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="existing configuration files", show_default=False)],
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="spec file to write (default: stdout)")
+    ] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="one included file per input file (needs -o)")
+    ] = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Write a spec from Prometheus, Alertmanager, rule, Sloth or OpenSLO files (exit 1: not all carried)."""
+    from erpgo_monctl.importer.command import run_import
+
+    raise typer.Exit(run_import(files, out, split, fmt is Format.json))
+
+
 def main() -> None:
     """Console entry point: never a traceback for user errors."""
     try:
