@@ -7,7 +7,7 @@ from pathlib import Path
 
 from erpgo_monctl.load.files import load_text
 from erpgo_monctl.load.parse import parse_spec
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 
 BASE = """\
 version: 1
@@ -64,7 +64,7 @@ def spec_text(slos: str = AVAILABILITY, tests: str = "", extra: str = "") -> str
 
 def model_of(text: str) -> Model:
     loaded = load_text(text, "spec.yaml")
-    return Model(parse_spec(loaded), loaded.source)
+    return resolve(parse_spec(loaded), loaded.source)
 
 
 def write_spec(tmp_path: Path, text: str) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from erpgo_monctl.render import render_all
+from erpgo_monctl.pipeline import render_model
 from erpgo_monctl.resolve.model import Model
 from tests.conftest import ERPGO_SPEC, build_model
 
@@ -44,7 +44,7 @@ def test_render_is_deterministic_across_processes_and_hash_seeds(tmp_path: Path)
 
 
 def test_render_in_process_matches_a_fresh_model(erpgo_model: Model) -> None:
-    assert render_all(erpgo_model) == render_all(build_model())
+    assert render_model(erpgo_model) == render_model(build_model())
 
 
 @pytest.mark.parametrize("suffix", [".yml", ".alloy"])

@@ -83,13 +83,13 @@ def render(
     target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Validate, then write every artifact into --out atomically (or --check for drift)."""
-    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model, render_model
+    """Validate, then write every artifact of --target into --out atomically (or --check for drift)."""
+    from erpgo_monctl.pipeline import load_model, render_model
+    from erpgo_monctl.render.targets import target_named
     from erpgo_monctl.write import drift, write_tree
 
-    if target not in RENDER_TARGETS:
-        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, warnings = load_model(spec, env)
         report(warnings, fmt)
         files = render_model(model, target)
@@ -146,12 +146,11 @@ def test_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
-    from erpgo_monctl.pipeline import load_model
-    from erpgo_monctl.verify.testing import run_tests
+    from erpgo_monctl.pipeline import load_model, run_unit_tests
 
     try:
         model, warnings = load_model(spec, env)
-        results = run_tests(model)
+        results = run_unit_tests(model)
     except MonctlError as exc:
         fail(exc, fmt)
     failed = [r for r in results if not r.ok]
@@ -179,7 +178,7 @@ def lint(
     ] = None,
 ) -> None:
     """Best-practice findings with stable rule ids. Exit 0, or 1 if any finding is at error level."""
-    from erpgo_monctl.diagnostics import UsageError, has_errors
+    from erpgo_monctl.diagnostics import has_errors
     from erpgo_monctl.lint import BY_ID, lint_model, unknown_rule_message
     from erpgo_monctl.lint.explain import explain_text
     from erpgo_monctl.lint.sarif import sarif_json

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from erpgo_monctl.render import alloy
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from erpgo_monctl.spec.observability import LogJob
 
 ALLOY_FILE = PurePosixPath("configs/alloy/config.alloy")
@@ -78,7 +78,7 @@ def _with_extra_job(model: Model) -> Model:
         ],
     }
     spec.logging.jobs.append(LogJob.model_validate(job))
-    return Model(spec)
+    return resolve(spec)
 
 
 def test_starts_with_the_generated_header(erpgo_model: Model) -> None:
@@ -194,7 +194,7 @@ def test_identifiers_replace_dashes() -> None:
 def test_nothing_without_a_logging_section(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.logging = None
-    assert alloy.render(Model(spec)) == {}
+    assert alloy.render(resolve(spec)) == {}
 
 
 def test_deterministic(erpgo_model: Model) -> None:

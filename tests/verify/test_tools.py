@@ -126,3 +126,31 @@ def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "exists and is not a directory" in result.stderr
     assert target.read_text() == "keep me"
+
+
+def test_one_parallel_runner_keeps_the_order_of_its_tasks() -> None:
+    """`check` and `test` share run_parallel: results come back in task order, whatever finishes first."""
+    import time
+
+    from erpgo_monctl.verify.tools import run_parallel
+
+    def task(index: int) -> int:
+        time.sleep(0.01 * (5 - index))
+        return index
+
+    assert run_parallel([lambda i=i: task(i) for i in range(5)]) == [0, 1, 2, 3, 4]
+
+
+def test_which_checker_runs_on_which_file_comes_from_the_layout(rendered_dir: Path) -> None:
+    from erpgo_monctl.resolve.layout import COMPOSE
+    from erpgo_monctl.verify.tools import _checker_tasks
+
+    tools = {"promtool": "promtool", "amtool": "amtool"}
+    rules = _checker_tasks(rendered_dir, COMPOSE, "promtool-rules", tools)
+    assert [task.args[0] for task in rules] == [  # type: ignore[attr-defined]
+        "promtool check rules alert_rules.yml",
+        "promtool check rules recording_rules.yml",
+        "promtool check rules slo_rules.yml",
+    ]
+    tests = _checker_tasks(rendered_dir, COMPOSE, "promtool-test", tools)
+    assert len(tests) == len(list((rendered_dir / "tests").glob("*_test.yml"))) > 0

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
 
-ALLOY_CONFIG = PurePosixPath("configs/alloy/config.alloy")
+ALLOY_CONFIG = COMPOSE.path("alloy")
 TEMPLATE = "config.alloy.j2"
 
 

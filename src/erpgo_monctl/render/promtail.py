@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import LogJob, PipelineStage
 
-PROMTAIL_CONFIG = PurePosixPath("configs/promtail.yml")
+PROMTAIL_CONFIG = COMPOSE.path("promtail")
 
 
 def pipeline_stage(stage: PipelineStage) -> dict[str, Any]:

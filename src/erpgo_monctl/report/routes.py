@@ -36,8 +36,8 @@ def route_report(model: Model) -> RouteReport:
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
-    for alert in model.alert_rules():
-        name, labels, path = alert.rule.alert, model.routing_labels(alert.rule), alert.spec_path
+    for alert in model.alerts:
+        name, labels, path = alert.name, alert.routing_labels, alert.name_path
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from erpgo_monctl.resolve.slo import clean
+from erpgo_monctl.resolve.slo_math import clean
 from erpgo_monctl.spec.rules import SLO
 
 Matcher = tuple[str, str, str]  # (label, op, value) with op one of = != =~ !~
@@ -113,10 +113,25 @@ def _unparen(node: Any) -> Any:
     return node
 
 
+MAX_NESTING = 64  # as validate.promql: deeper expressions are refused before any parse
+
+
+def _too_nested(query: str) -> bool:
+    if sum(map(query.count, "([{")) <= MAX_NESTING:
+        return False
+    depth = deepest = 0
+    for char in query:
+        depth += (char in "([{") - (char in ")]}")
+        deepest = max(deepest, depth)
+    return deepest > MAX_NESTING
+
+
 def parse_events_query(query: str) -> tuple[list[Matcher], tuple[str, ...]]:
     """(selector, by-labels) of `sum [by (...)] (rate|increase(sel[{{window}}])) [or vector(0)]`."""
     import promql_parser
 
+    if _too_nested(query):  # the parser overflows its stack on absurd nesting (validate says E202)
+        raise Unsupported("the query nests too deep to analyse")
     try:
         node = _unparen(promql_parser.parse(query.replace("{{window}}", "5m")))
     except (ValueError, TypeError, RuntimeError) as exc:

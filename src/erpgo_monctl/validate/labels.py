@@ -10,8 +10,8 @@ from __future__ import annotations
 from erpgo_monctl.analysis.routing import RouteMatcher, matcher_label, matcher_matches, route_at, spec_path
 from erpgo_monctl.diagnostics import Diagnostic
 
-from . import Context
 from .alert_labels import AlertInfo, alerts
+from .context import Context
 
 MAX_NAMED = 5  # alerts named in one message
 

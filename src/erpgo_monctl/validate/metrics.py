@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import CLIENT_LIBRARY_PREFIXES, EXPORTER_PREFIXES, UNIVERSAL_METRICS
 
-from . import Context
+from .context import Context
 from .promql import expressions, facts
 
 PROMETHEUS_SERIES = ("ALERTS", "ALERTS_FOR_STATE")

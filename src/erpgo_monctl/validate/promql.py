@@ -16,7 +16,7 @@ from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
 
-from . import Context
+from .context import Context
 
 # promql-parser (Rust) overflows its stack on absurd nesting: refuse those before parsing.
 MAX_NESTING = 64

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from erpgo_monctl.analysis.routing import iter_routes, spec_path
 from erpgo_monctl.diagnostics import Diagnostic
 
-from . import Context
+from .context import Context
 
 
 def unknown(what: str, name: str, known: Iterable[str], where: str = "defined") -> str:

@@ -23,8 +23,8 @@ from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.spec.alertmanager import RootRoute, Route, parse_matcher
 
-from . import Context
 from .alert_labels import AlertInfo, Signature, alerts, signature
+from .context import Context
 
 MAX_EVALUATIONS = 200_000  # distinct alert label sets x routes beyond which shadowing is not analysed
 
@@ -131,7 +131,7 @@ def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
         for path, route, receiver, first in _misses(root, routes, receivers, members[0]):
             found.extend(
                 ctx.diag(
-                    (*info.path, "alert"),
+                    info.path,
                     "W317",
                     f"alert {info.describe()} is meant for {_describe(path, route, receiver)} "
                     f"but never reaches it: {first} matches first and has no `continue: true`; "

@@ -11,7 +11,7 @@ import difflib
 import re
 
 from erpgo_monctl.diagnostics import Diagnostic
-from erpgo_monctl.resolve.slo import (
+from erpgo_monctl.resolve.slo_math import (
     BURN_WINDOWS,
     RESERVED_LABELS,
     alert_name,
@@ -21,10 +21,11 @@ from erpgo_monctl.resolve.slo import (
     error_budget,
     placeholder_problem,
     seconds,
+    slo_alert_names,
 )
 from erpgo_monctl.spec.rules import SLO
 
-from . import Context
+from .context import Context
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:Inf|inf|NaN|nan)"
 _VALUE_TOKEN = re.compile(rf"(?:_|stale)(?:x\d+)?|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
@@ -65,9 +66,7 @@ def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
                 (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="erpgo-api"): {exc}'
             )
         )
-    catalog = ctx.model.cache.get("metrics_by_name")
-    if catalog is None:  # built once, not once per latency SLO
-        catalog = ctx.model.cache["metrics_by_name"] = {m.name: m for m in ctx.model.spec.metrics}
+    catalog = ctx.model.metrics_by_name
     if not catalog:
         return found
     metric = catalog.get(latency.metric)
@@ -165,11 +164,11 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
     return found
 
 
-def _check_generated_tests(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    from erpgo_monctl.resolve.slo_tests import slo_test_notes
-
-    feasible, notes = slo_test_notes(ctx.model, slo)
-    if not feasible:
+def _check_generated_tests(ctx: Context, s: int) -> list[Diagnostic]:
+    """The SLO's test plan (made in resolve): none at all is W412, each scenario left out I413."""
+    plan = ctx.model.slo_test_plans[s]
+    notes = plan.notes
+    if plan.document is None:
         return [
             ctx.diag(
                 ("slos", s, "sli"),
@@ -204,7 +203,7 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
                 )
             )
         if not any(d.severity == "error" for d in own):
-            own += _check_generated_tests(ctx, s, slo)
+            own += _check_generated_tests(ctx, s)
         found += own
     return found
 
@@ -225,10 +224,8 @@ def _series_problem(series: str) -> str | None:
 
 def check_tests(ctx: Context) -> list[Diagnostic]:
     """The spec's alert tests name alerts that exist, with series and values promtool reads."""
-    from erpgo_monctl.resolve.slo import slo_alert_names
-
     spec = ctx.model.spec
-    known = {rule.alert for group in spec.alerts for rule in group.rules} | slo_alert_names(ctx.model)
+    known = {rule.alert for group in spec.alerts for rule in group.rules} | slo_alert_names(spec.slos)
     found: list[Diagnostic] = []
     seen: set[str] = set()
     for t, test in enumerate(spec.tests):

@@ -1,4 +1,4 @@
-"""The SLO test stories behind the generated promtool tests, shared by render (tests/) and validate.
+"""The SLO test plans: the promtool test documents generated for every SLO, and why scenarios are left out.
 
 SLO tests feed synthetic traffic (slo_inputs) through the real rule file and expect what
 the burn-rate math says. Expectations come from simulating every window twice, with the
@@ -15,20 +15,19 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from erpgo_monctl.render.rules import alert_rule_entry
-from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.resolve.slo import (
-    BurnAlert,
+from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.resolve.layout import rule_file_path
+from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
+from erpgo_monctl.resolve.slo_math import (
     BurnWindow,
     clean,
     error_budget,
-    model_burn_alerts,
     ratio_windows,
     seconds,
     significant,
     slo_matchers,
 )
-from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
+from erpgo_monctl.resolve.slo_rules import BurnRateAlert, SLORules
 from erpgo_monctl.spec.rules import SLO
 
 # Events per minute in generated scenarios. Every increment is a whole number: promtool expands
@@ -176,10 +175,10 @@ def _expand(text: str, labels: dict[str, str]) -> str:
 class SLOTests:
     """Builds the promtool test groups of one SLO."""
 
-    def __init__(self, model: Model, slo: SLO) -> None:
-        self.model, self.slo = model, slo
+    def __init__(self, slo: SLO, alerts: tuple[BurnRateAlert, ...]) -> None:
+        self.slo = slo
         self.budget = error_budget(slo)
-        self.alerts = model_burn_alerts(model, slo)
+        self.alerts = alerts
         self.input: SLIInput = sli_input(slo)
         self.labels = {"service": slo.service, "slo": slo.name, **self.input.labels}
         self.skipped: list[str] = []
@@ -190,11 +189,10 @@ class SLOTests:
             for c in (sli or self.input).counters
         ]
 
-    def _expected(self, alert: BurnAlert) -> dict[str, Any]:
-        entry = alert_rule_entry(self.model, alert.rule)
+    def _expected(self, alert: BurnRateAlert) -> dict[str, Any]:
         return {
-            "exp_labels": {**self.input.labels, **entry["labels"]},
-            "exp_annotations": {k: _expand(v, self.labels) for k, v in entry["annotations"].items()},
+            "exp_labels": {**self.input.labels, **alert.rule.labels},
+            "exp_annotations": {k: _expand(v, self.labels) for k, v in alert.rule.annotations.items()},
         }
 
     def simulated(self, story: Story) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
@@ -214,8 +212,8 @@ class SLOTests:
         checks = []
         for minute, indexes in outcomes:
             firing = [self.alerts[i] for i in indexes]
-            for alertname in dict.fromkeys(a.rule.alert for a in self.alerts):
-                expected = [self._expected(a) for a in firing if a.rule.alert == alertname]
+            for alertname in dict.fromkeys(a.rule.name for a in self.alerts):
+                expected = [self._expected(a) for a in firing if a.rule.name == alertname]
                 checks.append(
                     {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
                 )
@@ -339,33 +337,30 @@ class SLOTests:
         return stories
 
 
-def slo_test_file(model: Model, slo: SLO) -> tuple[dict[str, Any] | None, list[str]]:
-    """The promtool test document of `slo` and notes on scenarios left out; None when no input can be made."""
+@dataclass(frozen=True)
+class SLOTestPlan:
+    """The generated promtool tests of one SLO: the document (None when no input can be made) and notes.
+
+    `notes` say why the document is missing (its first note) or which scenarios are left out.
+    """
+
+    slo: str
+    spec_path: PathKey
+    document: dict[str, Any] | None
+    notes: tuple[str, ...]
+
+
+def slo_test_plan(rules: SLORules) -> SLOTestPlan:
+    """The test plan of one SLO from its generated rules (their final labels and annotations)."""
+    slo = rules.slo
+    path: PathKey = ("slos", rules.index, "name")
+    longest = max((seconds(a.conditions[-1][0].long) for a in rules.burn_alerts), default=Decimal(0))
+    if seconds(slo.window) < longest:  # validation refuses it (E405); nothing to simulate
+        return SLOTestPlan(slo.name, path, None, ("the SLO window is shorter than its alert windows",))
     try:
-        builder = SLOTests(model, slo)
+        builder = SLOTests(slo, rules.burn_alerts)
         groups = builder.groups()
     except Unsupported as exc:
-        return None, [str(exc)]
-    doc = {"rule_files": ["../configs/slo_rules.yml"], "evaluation_interval": "1m", "tests": groups}
-    return doc, builder.skipped
-
-
-def slo_test_notes(model: Model, slo: SLO) -> tuple[bool, list[str]]:
-    """What slo_test_file would say, without building the document: (whether it can, its notes).
-
-    Validation runs this for every SLO: only the input derivation and the alert scenarios
-    can fail or be left out; the recording-rule groups always build once the input does.
-    """
-    try:
-        builder = SLOTests(model, slo)
-        asserted: set[int] = set()  # alerts some test expects to fire: their annotations must expand
-        for story in builder.stories():
-            outcomes, fragile = builder.simulated(story)
-            asserted.update(index for _, firing in outcomes for index in firing)
-            if fragile is not None:
-                builder.skipped.append(f"{story.name}: {fragile}")
-        for index in sorted(asserted):
-            builder._expected(builder.alerts[index])
-    except Unsupported as exc:
-        return False, [str(exc)]
-    return True, builder.skipped
+        return SLOTestPlan(slo.name, path, None, (str(exc),))
+    doc = {"rule_files": [f"../{rule_file_path('slo')}"], "evaluation_interval": "1m", "tests": groups}
+    return SLOTestPlan(slo.name, path, doc, tuple(builder.skipped))
