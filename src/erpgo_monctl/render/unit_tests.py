@@ -41,7 +41,7 @@ def render(model: Model) -> Files:
     files: Files = {}
     for plan in model.slo_test_plans:
         if plan.document is not None:
-            files[unit_test_path(f"slo_{plan.slo}")] = dump_yaml(plan.document, model.header).encode()
+            files[unit_test_path(f"slo_{plan.slo.name}")] = dump_yaml(plan.document, model.header).encode()
     for test in model.spec.tests:
         files[unit_test_path(test.name)] = dump_yaml(user_test_file(model, test), model.header).encode()
     return files

@@ -10,9 +10,9 @@ behaviour, not rounding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from erpgo_monctl.diagnostics.source import PathKey
@@ -189,7 +189,7 @@ class SLOTests:
             for c in (sli or self.input).counters
         ]
 
-    def _expected(self, alert: BurnRateAlert) -> dict[str, Any]:
+    def expected(self, alert: BurnRateAlert) -> dict[str, Any]:
         return {
             "exp_labels": {**self.input.labels, **alert.rule.labels},
             "exp_annotations": {k: _expand(v, self.labels) for k, v in alert.rule.annotations.items()},
@@ -213,7 +213,7 @@ class SLOTests:
         for minute, indexes in outcomes:
             firing = [self.alerts[i] for i in indexes]
             for alertname in dict.fromkeys(a.rule.name for a in self.alerts):
-                expected = [self._expected(a) for a in firing if a.rule.name == alertname]
+                expected = [self.expected(a) for a in firing if a.rule.name == alertname]
                 checks.append(
                     {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
                 )
@@ -339,28 +339,56 @@ class SLOTests:
 
 @dataclass(frozen=True)
 class SLOTestPlan:
-    """The generated promtool tests of one SLO: the document (None when no input can be made) and notes.
+    """What the generated promtool tests of one SLO assert, and which scenarios are left out (notes).
 
-    `notes` say why the document is missing (its first note) or which scenarios are left out.
+    With `feasible` False there are no tests and the first note says why. The promtool
+    document (`document`) is the plan written out: built on first use and kept, because
+    validation needs only the notes and a spec of 2,000 SLOs would pay seconds for it.
     """
 
-    slo: str
+    slo: SLO
     spec_path: PathKey
-    document: dict[str, Any] | None
+    feasible: bool
     notes: tuple[str, ...]
+    burn_alerts: tuple[BurnRateAlert, ...] = field(repr=False)
+
+    @cached_property
+    def document(self) -> dict[str, Any] | None:
+        """The promtool test document (`tests/slo_<name>_test.yml`), None when not feasible."""
+        if not self.feasible:
+            return None
+        try:
+            groups = SLOTests(self.slo, self.burn_alerts).groups()
+        except Unsupported:  # the notes were made by the same derivation: not reached
+            return None
+        return {"rule_files": [f"../{rule_file_path('slo')}"], "evaluation_interval": "1m", "tests": groups}
 
 
 def slo_test_plan(rules: SLORules) -> SLOTestPlan:
-    """The test plan of one SLO from its generated rules (their final labels and annotations)."""
+    """The test plan of one SLO from its generated rules (their final labels and annotations).
+
+    Only the input derivation and the alert scenarios can fail or be left out; the
+    recording-rule groups always build once the input does.
+    """
     slo = rules.slo
     path: PathKey = ("slos", rules.index, "name")
+
+    def infeasible(why: str) -> SLOTestPlan:
+        return SLOTestPlan(slo, path, False, (why,), rules.burn_alerts)
+
     longest = max((seconds(a.conditions[-1][0].long) for a in rules.burn_alerts), default=Decimal(0))
     if seconds(slo.window) < longest:  # validation refuses it (E405); nothing to simulate
-        return SLOTestPlan(slo.name, path, None, ("the SLO window is shorter than its alert windows",))
+        return infeasible("the SLO window is shorter than its alert windows")
     try:
         builder = SLOTests(slo, rules.burn_alerts)
-        groups = builder.groups()
+        asserted: set[int] = set()  # alerts some test expects to fire: their annotations must expand
+        for story in builder.stories():
+            outcomes, fragile = builder.simulated(story)
+            asserted.update(index for _, firing in outcomes for index in firing)
+            if fragile is not None:
+                builder.skipped.append(f"{story.name}: {fragile}")
+        for index in sorted(asserted):
+            builder.expected(builder.alerts[index])
     except Unsupported as exc:
-        return SLOTestPlan(slo.name, path, None, (str(exc),))
-    doc = {"rule_files": [f"../{rule_file_path('slo')}"], "evaluation_interval": "1m", "tests": groups}
-    return SLOTestPlan(slo.name, path, doc, tuple(builder.skipped))
+        return infeasible(str(exc))
+    return SLOTestPlan(slo, path, True, tuple(builder.skipped), rules.burn_alerts)

@@ -168,7 +168,7 @@ def _check_generated_tests(ctx: Context, s: int) -> list[Diagnostic]:
     """The SLO's test plan (made in resolve): none at all is W412, each scenario left out I413."""
     plan = ctx.model.slo_test_plans[s]
     notes = plan.notes
-    if plan.document is None:
+    if not plan.feasible:
         return [
             ctx.diag(
                 ("slos", s, "sli"),
