@@ -25,13 +25,17 @@ def test_every_target_has_its_layout_and_renderers() -> None:
         assert target.renderers and all(callable(r) for r in target.renderers)
 
 
-def test_compose_writes_exactly_the_layout_paths(
-    erpgo_model: Model, rendered: dict[PurePosixPath, bytes]
-) -> None:
-    """Every file the compose target renders is at a path of its layout table (or below a directory of it)."""
+def test_compose_renders_the_committed_tree(erpgo_model: Model, rendered: dict[PurePosixPath, bytes]) -> None:
     files = render_target(erpgo_model, TARGETS["compose"])
     assert files == rendered
-    layout = TARGETS["compose"].layout
+    assert not any(path.name == "kustomization.yaml" for path in files)  # a compose user gets no Kubernetes
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_every_file_of_a_target_is_at_a_path_of_its_layout(erpgo_model: Model, name: str) -> None:
+    """Every file a target renders is at a path of its layout table (or below a directory of it)."""
+    files = render_target(erpgo_model, TARGETS[name])
+    layout = TARGETS[name].layout
     for path in files:
         assert any(path == p.path or p.path in path.parents for p in layout.placements), path
     for placement in layout.placements:
@@ -44,7 +48,7 @@ def test_an_unknown_target_is_a_located_usage_error() -> None:
         target_named("helm")
     [diagnostic] = caught.value.diagnostics
     assert (diagnostic.code, diagnostic.path) == ("E007", "--target")
-    assert "'helm' is not a render target: use one of compose" in diagnostic.message
+    assert "'helm' is not a render target: use one of compose, kubernetes" in diagnostic.message
 
 
 def test_render_with_an_unknown_target_exits_2_and_writes_nothing(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from erpgo_monctl.resolve.layout import (
 def test_keys_and_paths_are_unique_per_layout() -> None:
     for layout in LAYOUTS.values():
         keys = [p.key for p in layout.placements]
-        paths = [p.path for p in layout.placements]
-        assert len(keys) == len(set(keys)) and len(paths) == len(set(paths))
+        places = [(p.path, p.pattern) for p in layout.placements]
+        assert len(keys) == len(set(keys)) and len(places) == len(set(places))
 
 
 def test_paths_of_generated_files() -> None:

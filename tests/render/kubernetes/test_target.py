@@ -100,5 +100,6 @@ def test_render_check_with_target_kubernetes(tmp_path: Path) -> None:
 def test_unknown_target_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["render", str(ERPGO_SPEC), "--target", "helm", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert "--target 'helm': use one of compose, kubernetes" in result.stderr
+    assert "error[E007]: --target: 'helm' is not a render target" in result.stderr
+    assert "use one of compose, kubernetes" in result.stderr
     assert not (tmp_path / "o").exists()
