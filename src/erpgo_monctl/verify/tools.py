@@ -232,7 +232,7 @@ def _command(checker: Checker, path: Path, tools: dict[str, str]) -> tuple[str, 
 
 
 def check_tree(directory: Path, layout: Layout = COMPOSE) -> list[CheckResult]:
-    """Every checker that applies to a rendered compose tree, run in parallel (see verify.trees)."""
+    """Every checker that applies to a rendered compose tree, run in parallel (the CLI picks kubernetes)."""
     config = directory / layout.path("prometheus")
     if not config.is_file():
         raise MonctlError(
