@@ -63,8 +63,8 @@ def round_trip(paths: list[Path], *, split: bool = False, amtool: str | None = "
     from erpgo_monctl.load.files import load_file
     from erpgo_monctl.load.include import resolve_includes
     from erpgo_monctl.load.parse import parse_spec
-    from erpgo_monctl.render import render_all
-    from erpgo_monctl.resolve.model import Model
+    from erpgo_monctl.render.targets import TARGETS, render_target
+    from erpgo_monctl.resolve.model import resolve
 
     result = RoundTrip()
     imported = import_files(paths, split=split)
@@ -81,7 +81,7 @@ def round_trip(paths: list[Path], *, split: bool = False, amtool: str | None = "
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         loaded = resolve_includes(load_file(root))
-        files = render_all(Model(parse_spec(loaded), loaded.source))
+        files = render_target(resolve(parse_spec(loaded), loaded.source), TARGETS["compose"])
         rendered = {
             str(path): yaml.safe_load(data)
             for path, data in files.items()
