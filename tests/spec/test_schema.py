@@ -56,6 +56,12 @@ def test_real_specs_validate_against_the_schema(schema_file: Path, spec: Path) -
             "matchers",
         ),
         (lambda d: d.update(version=2), "version"),
+        # one kind per tagged union (oneOf): a panel, a pipeline stage, a log job, an SLI
+        (lambda d: d["dashboards"][0]["panels"][0].update(type="text", content="x"), "panels"),
+        (lambda d: d["dashboards"][0]["panels"][0].update(content="x"), "panels"),
+        (lambda d: d["logging"]["jobs"][0]["pipeline"][0].update(regex="(?P<x>.)"), "pipeline"),
+        (lambda d: d["logging"]["jobs"][0].update(docker={}), "jobs"),
+        (lambda d: d["slos"][0]["sli"].update(latency={"metric": "m", "threshold": 1}), "sli"),
     ],
 )
 def test_the_schema_refuses_what_validate_refuses(
