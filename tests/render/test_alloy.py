@@ -12,6 +12,7 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
+from pydantic import TypeAdapter
 
 from erpgo_monctl.render import alloy
 from erpgo_monctl.resolve.model import Model, resolve
@@ -77,7 +78,7 @@ def _with_extra_job(model: Model) -> Model:
             {"drop_older_than": "7d"},
         ],
     }
-    spec.logging.jobs.append(LogJob.model_validate(job))
+    spec.logging.jobs.append(TypeAdapter(LogJob).validate_python(job))
     return resolve(spec)
 
 

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter
 
 from erpgo_monctl.render import promtail
 from erpgo_monctl.resolve.model import Model, resolve
@@ -33,7 +34,7 @@ def _config(model: Model) -> dict[str, Any]:
 def _with_extra_job(model: Model) -> Model:
     spec = model.spec.model_copy(deep=True)
     assert spec.logging is not None
-    spec.logging.jobs.append(LogJob.model_validate(EXTRA_JOB))
+    spec.logging.jobs.append(TypeAdapter(LogJob).validate_python(EXTRA_JOB))
     return resolve(spec)
 
 

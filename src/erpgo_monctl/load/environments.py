@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, format_path
 from erpgo_monctl.diagnostics.source import PathKey, Pos, SourceMap
 from erpgo_monctl.load.files import Loaded
-from erpgo_monctl.load.parse import annotation_at, field_names
+from erpgo_monctl.load.shape import annotation_at, field_names
 
 ENVIRONMENTS = "environments"
 DEFAULT_ENVIRONMENT = "production"

@@ -14,6 +14,7 @@ from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model, secret_path, secrets_by_component
+from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
 from erpgo_monctl.spec.operations import Component
 
 COMPOSE_FILE = COMPOSE.path("compose")
@@ -159,13 +160,13 @@ def _log_sources(model: Model) -> list[str]:
     assert model.spec.logging is not None
     logging = model.spec.logging
     mounts: list[str] = []
-    if any(job.paths for job in logging.jobs):
+    if any(isinstance(job, FileLogJob) for job in logging.jobs):
         mounts.append(f"{logging.host_log_dir}:{LOG_DIR_IN_AGENT}:ro")
     sockets = sorted(
         {
             job.docker.host.removeprefix("unix://")
             for job in logging.jobs
-            if job.docker is not None and job.docker.host.startswith("unix://")
+            if isinstance(job, DockerLogJob) and job.docker.host.startswith("unix://")
         }
     )
     mounts += [f"{socket}:{socket}:ro" for socket in sockets]

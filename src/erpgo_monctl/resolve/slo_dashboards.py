@@ -13,7 +13,7 @@ from erpgo_monctl.resolve.slo_math import (
     error_budget,
     slo_matchers,
 )
-from erpgo_monctl.spec.observability import Dashboard, Panel, Query
+from erpgo_monctl.spec.observability import Dashboard, Panel, Query, QueryPanel
 from erpgo_monctl.spec.rules import SLO
 
 
@@ -42,7 +42,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
             budget = clean(error_budget(slo))
             period = slo.window
             panels += [
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: objective",
                     type="stat",
                     unit="percentunit",
@@ -51,7 +51,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     height=4,
                     queries=[Query(expr=f"slo:objective:ratio{sel}", instant=True)],
                 ),
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: SLI over {period}",
                     type="stat",
                     unit="percentunit",
@@ -60,7 +60,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     height=4,
                     queries=[Query(expr=f"1 - slo:sli_error:ratio_rate{period}{sel}")],
                 ),
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: error budget remaining ({period})",
                     type="stat",
                     unit="percentunit",
@@ -69,7 +69,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     height=4,
                     queries=[Query(expr=f"slo:period_error_budget_remaining:ratio{sel}")],
                 ),
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: current burn rate",
                     type="stat",
                     decimals=2,
@@ -78,7 +78,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     description=f"error ratio over {CURRENT_BURN_WINDOW} / error budget ({budget})",
                     queries=[Query(expr=f"slo:current_burn_rate:ratio{sel}")],
                 ),
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: SLI over time",
                     type="timeseries",
                     unit="percentunit",
@@ -89,7 +89,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     ]
                     + [Query(expr=f"slo:objective:ratio{sel}", legend="objective")],
                 ),
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: error budget remaining",
                     type="timeseries",
                     unit="percentunit",
@@ -101,7 +101,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                         )
                     ],
                 ),
-                Panel(
+                QueryPanel(
                     title=f"{slo.name}: burn rate per window",
                     type="timeseries",
                     width=8,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from erpgo_monctl.resolve.slo_math import clean
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
 
 Matcher = tuple[str, str, str]  # (label, op, value) with op one of = != =~ !~
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
@@ -191,9 +191,7 @@ def _good_series(bad: dict[str, str], errors: list[Matcher], total: list[Matcher
     raise Unsupported("found no series the total query selects and the errors query does not")
 
 
-def events_input(slo: SLO) -> SLIInput:
-    events = slo.sli.events
-    assert events is not None
+def events_input(events: EventsSLI) -> SLIInput:
     errors, errors_by = parse_events_query(events.errors)
     total, total_by = parse_events_query(events.total)
     if set(errors_by) != set(total_by):
@@ -214,12 +212,10 @@ def events_input(slo: SLO) -> SLIInput:
     return SLIInput(counters, {label: bad[label] for label in errors_by if bad.get(label)})
 
 
-def latency_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
+def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
     """Bucket and count series of a latency SLI; `le_spelling` 0 writes `le="2"`, 1 writes `le="2.0"`."""
     import promql_parser
 
-    latency = slo.sli.latency
-    assert latency is not None
     try:
         node = promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
     except (ValueError, TypeError, RuntimeError) as exc:
@@ -239,15 +235,18 @@ _DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
 
 def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
     """The counters to feed promtool for `slo`, or Unsupported saying why there are none."""
-    events, latency = slo.sli.events, slo.sli.latency
-    if events is not None:
-        key: tuple[object, ...] = ("events", events.errors, events.total)
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        key: tuple[object, ...] = ("events", sli.events.errors, sli.events.total)
     else:
-        assert latency is not None
-        key = ("latency", latency.metric, latency.selector, latency.threshold, le_spelling)
+        key = ("latency", sli.latency.metric, sli.latency.selector, sli.latency.threshold, le_spelling)
     if key not in _DERIVED:
         try:
-            _DERIVED[key] = events_input(slo) if events is not None else latency_input(slo, le_spelling)
+            _DERIVED[key] = (
+                events_input(sli.events)
+                if isinstance(sli, SLIByEvents)
+                else latency_input(sli.latency, le_spelling)
+            )
         except Unsupported as exc:
             _DERIVED[key] = str(exc)
     found = _DERIVED[key]

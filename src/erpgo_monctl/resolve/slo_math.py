@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from erpgo_monctl.spec.rules import SLO, AlertRule, SLOAlert
+from erpgo_monctl.spec.rules import SLO, AlertRule, LatencySLI, SLIByEvents, SLIByLatency, SLOAlert
 from erpgo_monctl.spec.types import duration_seconds
 
 AlertKind = Literal["page", "ticket"]
@@ -138,34 +138,29 @@ def _selector(metric: str, *matchers: str) -> str:
 
 def sli_errors_expr(slo: SLO, window: str) -> str:
     """PromQL for the bad events of `slo` over `window` (a rate, or whatever unit the SLI uses)."""
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         return slo.sli.events.errors.strip().replace("{{window}}", window)
-    latency = slo.sli.latency
-    assert latency is not None
-    return f"{sli_total_expr(slo, window)} - {_latency_good(slo, window)}"
+    return f"{sli_total_expr(slo, window)} - {_latency_good(slo.sli.latency, window)}"
 
 
 def sli_total_expr(slo: SLO, window: str) -> str:
     """PromQL for all events of `slo` over `window`."""
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         return slo.sli.events.total.strip().replace("{{window}}", window)
     latency = slo.sli.latency
-    assert latency is not None
     return f"sum(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
 
 
-def _latency_good(slo: SLO, window: str) -> str:
-    latency = slo.sli.latency
-    assert latency is not None
+def _latency_good(latency: LatencySLI, window: str) -> str:
     bucket = _selector(latency.metric + "_bucket", latency.selector, le_matcher(latency.threshold))
     return f"sum(rate({bucket}[{window}]))"
 
 
 def sli_error_ratio_expr(slo: SLO, window: str) -> str:
     """`slo:sli_error:ratio_rate<window>` for a short window: bad / all over that window."""
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         return f"({sli_errors_expr(slo, window)}) / ({sli_total_expr(slo, window)})"
-    return f"1 - ({_latency_good(slo, window)} / {sli_total_expr(slo, window)})"
+    return f"1 - ({_latency_good(slo.sli.latency, window)} / {sli_total_expr(slo, window)})"
 
 
 def period_error_ratio_expr(slo: SLO) -> str:
@@ -217,8 +212,11 @@ def _default_text(
     summary = f"SLO {slo.name} of {slo.service} is burning its error budget {speed}"
     clauses = [f"above {clean(f)}x the budget over {w.long} and {w.short}" for w, f in conditions]
     fastest = max(f for _, f in conditions)
-    latency = slo.sli.latency
-    what = f"requests answered within {clean(latency.threshold)}s" if latency else "good events"
+    what = (
+        f"requests answered within {clean(slo.sli.latency.threshold)}s"
+        if isinstance(slo.sli, SLIByLatency)
+        else "good events"
+    )
     lasts = _human(seconds(slo.window) / fastest) if fastest else "no time"
     description = (
         f"Objective: {clean(slo.objective)}% {what} over {slo.window} "

@@ -26,7 +26,7 @@ from erpgo_monctl.resolve.slo_math import (
     sli_total_expr,
     slo_matchers,
 )
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.spec.rules import SLO, SLIByEvents
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def slo_rules(slo: SLO, index: int, policy: AlertPolicy) -> SLORules:
     # numerator and denominator over 5m: the SLO-window ratio sums these, weighting by events
     errors_5m = sli_errors_expr(slo, "5m")
     total_5m = sli_total_expr(slo, "5m")
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"  # no bad series yet counts as zero errors
     rules: list[AlertingRule | RecordingRule] = [
         _record("slo:sli_error:rate5m", errors_5m, labels),

@@ -15,6 +15,7 @@ from typing import Any
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.spec.rules import SLIByEvents
 
 from .context import Context
 
@@ -56,13 +57,13 @@ def spec_expressions(model: Model) -> Iterator[Expression]:
         for r, alert in enumerate(alert_group.rules):
             yield Expression(("alerts", g, "rules", r, "expr"), alert.expr, "alert")
     for s, slo in enumerate(spec.slos):
-        if slo.sli.events:
+        if isinstance(slo.sli, SLIByEvents):
             for key in ("errors", "total"):
                 text = getattr(slo.sli.events, key).replace(WINDOW, "5m")
                 yield Expression(("slos", s, "sli", "events", key), text, "slo")
     for d, dashboard in enumerate(spec.dashboards):
         for p, panel in enumerate(dashboard.panels):
-            if panel.datasource != "prometheus":
+            if panel.type == "text" or panel.datasource != "prometheus":
                 continue
             for q, query in enumerate(panel.queries):
                 yield Expression(

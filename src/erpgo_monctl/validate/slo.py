@@ -23,7 +23,7 @@ from erpgo_monctl.resolve.slo_math import (
     seconds,
     slo_alert_names,
 )
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
 
 from .context import Context
 
@@ -31,9 +31,7 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:Inf|inf|NaN|na
 _VALUE_TOKEN = re.compile(rf"(?:_|stale)(?:x\d+)?|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
 
 
-def _check_events(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    events = slo.sli.events
-    assert events is not None
+def _check_events(ctx: Context, s: int, events: EventsSLI) -> list[Diagnostic]:
     found = []
     for key in ("errors", "total"):
         problem = placeholder_problem(getattr(events, key))
@@ -51,11 +49,9 @@ def _check_events(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
     return found
 
 
-def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
     import promql_parser
 
-    latency = slo.sli.latency
-    assert latency is not None
     path = ("slos", s, "sli", "latency")
     found = []
     try:
@@ -190,7 +186,12 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
     alert_names = {rule.alert for group in spec.alerts for rule in group.rules}
     retention = seconds(spec.prometheus.retention)
     for s, slo in enumerate(spec.slos):  # duplicate SLO names: checks/duplicates.py (E406)
-        own = _check_events(ctx, s, slo) if slo.sli.events else _check_latency(ctx, s, slo)
+        sli = slo.sli
+        own = (
+            _check_events(ctx, s, sli.events)
+            if isinstance(sli, SLIByEvents)
+            else _check_latency(ctx, s, sli.latency)
+        )
         own += _check_alerting(ctx, s, slo, alert_names)
         if seconds(slo.window) > retention:
             own.append(
