@@ -31,6 +31,13 @@ SECRET_KEYS = {
     "api_key": "an *_file field naming a file in the secrets directory",
     "secret": "an *_file field naming a file in the secrets directory",
 }
+# keys earlier versions accepted without effect -> what to do instead (still E101: they do nothing)
+REMOVED_KEYS: dict[tuple[str, ...], str] = {
+    ("tracing", "jaeger", key): f"`{key}` was never rendered and is gone: Jaeger v2 receives OTLP on "
+    f"{port} inside its container whatever this said, and applications on the stack's network send to "
+    f"jaeger:{port}; delete the line"
+    for key, port in (("otlp_grpc_port", 4317), ("otlp_http_port", 4318))
+}
 
 # secret-looking values: a Slack incoming-webhook URL, or a URL carrying credentials (user:pass@ / token@)
 _SLACK_HOOK_RE = re.compile(r"hooks\.slack\.com/services/\S+")
@@ -143,6 +150,9 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
                 f"plain-text secret: `{key}` is not allowed; write {SECRET_KEYS[key]} naming a file "
                 "in the secrets directory instead",
             )
+        removed = REMOVED_KEYS.get(tuple(str(part) for part in loc))
+        if removed:
+            return Diagnostic(src.file_of(loc), line, col, path, "E101", "error", removed)
         parent = model_at(loc[:-1])
         known = field_names(parent) if parent else []
         guess = difflib.get_close_matches(key, known, n=1)
