@@ -13,7 +13,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, diagnostics_to_json
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError
+from erpgo_monctl.diagnostics.writers import json_report, text_report
 
 app = typer.Typer(
     add_completion=False,
@@ -38,10 +39,9 @@ TargetOpt = Annotated[
 def report(diagnostics: list[Diagnostic], fmt: Format) -> None:
     """Text to stderr like a compiler; JSON list to stdout."""
     if fmt is Format.json:
-        sys.stdout.write(diagnostics_to_json(diagnostics))
+        sys.stdout.write(json_report(diagnostics))
     else:
-        for diag in diagnostics:
-            sys.stderr.write(diag.as_text() + "\n")
+        sys.stderr.write(text_report(diagnostics))
 
 
 def fail(exc: MonctlError, fmt: Format) -> NoReturn:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_labels import output_labels
 from erpgo_monctl.validate.alert_labels import AlertInfo, alerts
-from erpgo_monctl.validate.promql import parse
 from tests.validate.builder import alert, context, minimal
 
 UNKNOWN = None

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.importer import ImportResult, import_files
 from erpgo_monctl.importer.documents import detect_kind, read_documents
 from erpgo_monctl.importer.matchers import from_match_maps, parse_matchers
@@ -146,12 +147,8 @@ def _rules(groups: Any) -> list[tuple[Any, ...]]:
 
 
 def _expr(text: Any) -> str:
-    import promql_parser
-
-    try:
-        return str(promql_parser.parse(str(text)))
-    except (ValueError, TypeError, RuntimeError):
-        return " ".join(str(text).split())
+    tree, _ = parse(str(text))
+    return " ".join(str(text).split()) if tree is None else str(tree)
 
 
 def _seconds(value: Any) -> float:

@@ -31,6 +31,13 @@ SECRET_KEYS = {
     "api_key": "an *_file field naming a file in the secrets directory",
     "secret": "an *_file field naming a file in the secrets directory",
 }
+# keys earlier versions accepted without effect -> what to do instead (still E101: they do nothing)
+REMOVED_KEYS: dict[tuple[str, ...], str] = {
+    ("tracing", "jaeger", key): f"`{key}` was never rendered and is gone: Jaeger v2 receives OTLP on "
+    f"{port} inside its container whatever this said, and applications on the stack's network send to "
+    f"jaeger:{port}; delete the line"
+    for key, port in (("otlp_grpc_port", 4317), ("otlp_http_port", 4318))
+}
 
 # secret-looking values: a Slack incoming-webhook URL, or a URL carrying credentials (user:pass@ / token@)
 _SLACK_HOOK_RE = re.compile(r"hooks\.slack\.com/services/\S+")
@@ -72,6 +79,9 @@ def _describe(value: Any) -> str:
 
 def _unknown_key(key: str, loc: PathKey, kinds: dict[PathKey, Kind]) -> str:
     """E101's message: the closest known key, or the keys this mapping (this kind of it) has."""
+    removed = REMOVED_KEYS.get(tuple(str(part) for part in loc))
+    if removed:
+        return removed
     kind = kinds.get(loc[:-1])
     member = kind.model if kind else model_at(loc[:-1])
     known = field_names(member) if member else []

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, spec_path
+from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def route_report(model: Model) -> RouteReport:
                 reached.add(match.path[:depth])
         catch_all = all(match.path == () for match in matches)
         alerts.append(AlertRouting(name, labels, tuple(m.receiver for m in matches), catch_all, path))
-    unreachable = [(path, spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
+    unreachable = [(path, route_spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
     return RouteReport(alerts, unreachable)
 
 

@@ -129,9 +129,10 @@ class Logging(Strict):
 
 
 class Jaeger(Strict):
+    """Jaeger v2 all-in-one. It receives OTLP on 4317 (gRPC) and 4318 (HTTP) inside the container, ports
+    its image does not let a flag move: applications on the stack's network send to jaeger:4317."""
+
     ui_port: Port = 16686
-    otlp_grpc_port: Port = 4317
-    otlp_http_port: Port = 4318
 
 
 class Tracing(Strict):

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from erpgo_monctl.analysis.promql import facts
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.resolve.slo_math import CURRENT_BURN_WINDOW, event_labels, sli_error_ratio_expr
 from erpgo_monctl.spec.rules import SLO
 
 from .context import Context
-from .promql import facts
 
 Labels = frozenset[str] | None  # None: unknown, any label may be present
 

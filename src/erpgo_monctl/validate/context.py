@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erpgo_monctl.diagnostics import Diagnostic, Severity, format_path
-from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.diagnostics import Diagnostic, Severity
+from erpgo_monctl.diagnostics.source import Locator, PathKey
 from erpgo_monctl.resolve.model import Model
 
 
@@ -18,6 +18,4 @@ class Context:
     def diag(
         self, path: PathKey, code: str, message: str, severity: Severity = "error", *, key: bool = False
     ) -> Diagnostic:
-        source = self.model.source
-        file, line, col = source.where(path, key=key) if source else ("<spec>", 0, 0)
-        return Diagnostic(file, line, col, format_path(path), code, severity, message)
+        return Locator(self.model.source).diag(path, code, message, severity, key=key)

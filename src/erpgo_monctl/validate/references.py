@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from erpgo_monctl.analysis.routing import iter_routes, spec_path
+from erpgo_monctl.analysis.routing import iter_routes
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
 from .context import Context
 
@@ -38,7 +39,7 @@ def _receivers(ctx: Context) -> list[Diagnostic]:
             if route.receiver not in receivers:
                 found.append(
                     ctx.diag(
-                        (*spec_path(path), "receiver"),
+                        (*route_spec_path(path), "receiver"),
                         "E301",
                         unknown("receiver", route.receiver, receivers, "receivers"),
                     )

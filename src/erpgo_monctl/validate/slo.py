@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.slo_math import (
     BURN_WINDOWS,
@@ -50,18 +51,12 @@ def _check_events(ctx: Context, s: int, events: EventsSLI) -> list[Diagnostic]:
 
 
 def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
-    import promql_parser
-
     path = ("slos", s, "sli", "latency")
     found = []
-    try:
-        promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
-    except (ValueError, TypeError, RuntimeError) as exc:
-        found.append(
-            ctx.diag(
-                (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="erpgo-api"): {exc}'
-            )
-        )
+    _, problem = parse(f"{latency.metric}_count{{{latency.selector}}}")
+    if problem:
+        message = f'is not a list of label matchers (e.g. job="erpgo-api"): {problem}'
+        found.append(ctx.diag((*path, "selector"), "E409", message))
     catalog = ctx.model.metrics_by_name
     if not catalog:
         return found
@@ -212,10 +207,9 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
 def _series_problem(series: str) -> str | None:
     import promql_parser
 
-    try:
-        node = promql_parser.parse(series)
-    except (ValueError, TypeError, RuntimeError) as exc:
-        return f"does not parse: {exc}"
+    node, problem = parse(series)
+    if node is None:
+        return f"does not parse: {problem}"
     if not isinstance(node, promql_parser.VectorSelector) or node.offset is not None or node.at is not None:
         return 'is not a series (write metric{label="value", ...})'
     if not node.name or any(str(m.op) != "MatchOp.Equal" for m in node.matchers.matchers):

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from erpgo_monctl.diagnostics import Diagnostic, format_path
-from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.diagnostics.source import Locator, PathKey
 from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.validate import Context
 from erpgo_monctl.verify.tools import run_command, run_parallel
 
 
@@ -44,19 +43,9 @@ def spec_path_of(model: Model, test_file: PurePosixPath) -> PathKey:
 
 
 def _failure(model: Model, test_file: PurePosixPath, output: str) -> Diagnostic:
-    path = spec_path_of(model, test_file)
-    source = model.source
-    file, line, col = source.where(path) if source else ("<spec>", 0, 0)
     detail = "\n".join("    " + text.rstrip() for text in output.strip().splitlines() if text.strip())
-    return Diagnostic(
-        file,
-        line,
-        col,
-        format_path(path),
-        "T020",
-        "error",
-        f"{test_file} failed under promtool test rules:\n{detail}",
-    )
+    message = f"{test_file} failed under promtool test rules:\n{detail}"
+    return Locator(model.source).diag(spec_path_of(model, test_file), "T020", message)
 
 
 def run_test_file(model: Model, directory: Path, promtool: str, path: Path) -> UnitTestResult:
@@ -79,7 +68,7 @@ def run_test_files(model: Model, directory: Path, promtool: str) -> list[UnitTes
 def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTestResult]:
     """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`."""
     config = directory / COMPOSE.path("alertmanager")
-    ctx = Context(model)
+    locator = Locator(model.source)
     results = []
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
@@ -103,7 +92,7 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
             f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
             f"amtool says: {' '.join(output.split())}"
         )
-        diag = ctx.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
+        diag = locator.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
         results.append(UnitTestResult(where, False, output, [diag]))
     return results
 

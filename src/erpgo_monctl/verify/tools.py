@@ -164,6 +164,7 @@ def check_compose(path: Path) -> CheckResult:
 
 def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
     """Grafana dashboards: the published dashboard schema plus our own rules (no Grafana server here)."""
+    from erpgo_monctl.load.json_source import json_source
     from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
     name = "grafana: dashboard schema and rules"
@@ -183,8 +184,9 @@ def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
         except Unreadable as exc:
             found.append(exc.diagnostic)
             continue
-        found += check_dashboard_schema(doc, file=str(path), schema_path=bundled_schema_path())
-        found += check_dashboard(doc, file=str(path), provisioned_uids=uids)
+        source = json_source(path.read_text(encoding="utf-8"), str(path))  # _load_json read it as UTF-8
+        found += check_dashboard_schema(doc, file=str(path), schema_path=bundled_schema_path(), source=source)
+        found += check_dashboard(doc, file=str(path), provisioned_uids=uids, source=source)
     return CheckResult(name, not found, found)
 
 
