@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, ToolMissingError
 from erpgo_monctl.resolve.layout import COMPOSE, Checker, Layout
@@ -190,15 +190,8 @@ def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
     return CheckResult(name, not found, found)
 
 
-# The order `monctl check` reports in; files of one checker in layout order.
-CHECKER_ORDER: tuple[Checker, ...] = (
-    "promtool-config",
-    "promtool-rules",
-    "amtool-config",
-    "compose-schema",
-    "grafana-dashboard",
-    "promtool-test",
-)
+# The order `monctl check` reports in (the Checker literal's order); files of one checker in layout order.
+CHECKER_ORDER: tuple[Checker, ...] = get_args(Checker)
 
 
 def _checker_tasks(
