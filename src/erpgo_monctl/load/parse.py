@@ -229,31 +229,14 @@ def _field_error(error: Any, loc: PathKey, loaded: Loaded) -> Diagnostic:
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
         return _value_error(loaded, loc, value, message)
+    context = error.get("ctx", {})
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return Diagnostic(
-            src.file_of(loc),
-            line,
-            col,
-            path,
-            "E104",
-            "error",
-            f"{_describe(value)} is not allowed; expected {expected}",
-        )
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        return Diagnostic(
-            src.file_of(loc),
-            line,
-            col,
-            path,
-            "E104",
-            "error",
-            f"{_describe(value)} does not match the required form {pattern}",
-        )
-    return Diagnostic(
-        src.file_of(loc), line, col, path, "E104", "error", f"{message} (got {_describe(value)})"
-    )
+        message = f"{_describe(value)} is not allowed; expected {context.get('expected', '')}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{_describe(value)} does not match the required form {context.get('pattern', '')}"
+    else:
+        message = f"{message} (got {_describe(value)})"
+    return Diagnostic(src.file_of(loc), line, col, path, "E104", "error", message)
 
 
 def _value_error(loaded: Loaded, loc: PathKey, value: Any, message: str) -> Diagnostic:
