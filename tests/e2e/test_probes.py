@@ -21,10 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from erpgo_monctl.load.files import load_text
-from erpgo_monctl.load.parse import parse_spec
-from erpgo_monctl.render import render_all
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.pipeline import load_model, render_model
 from erpgo_monctl.write import write_tree
 from tests.e2e.conftest import Binaries, Server, Supervisor, free_ports, get_json, wait_until
 from tests.e2e.loopback import LoopbackServer
@@ -162,10 +159,11 @@ def probe_stack(
             f"127.0.0.1:{alertmanager_port}",
             webhooks.url,
         )
-        loaded = load_text(yaml.safe_dump(data, sort_keys=False), str(work / "probes.yaml"))
-        model = Model(parse_spec(loaded), loaded.source)
+        spec = work / "probes.yaml"
+        spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        model, _ = load_model(spec)  # validate accepts it: what runs below is what a user would render
         out = work / "out"
-        write_tree(render_all(model), out)
+        write_tree(render_model(model), out)
         configs = out / "configs"
         _exporter(
             supervisor,

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.receivers import other_integrations, time_interval
 from erpgo_monctl.render.scrape import http_client
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE, notification_template_path
 from erpgo_monctl.resolve.model import Model, secret_path
-from erpgo_monctl.spec.alertmanager import Receiver, RootRoute, Route, template_paths
+from erpgo_monctl.spec.alertmanager import Receiver, RootRoute, Route
 from erpgo_monctl.spec.scrape import HTTPClient
 
 
@@ -138,10 +138,14 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
     if global_:
         config["global"] = global_
     config["route"] = root
-    if am.time_intervals:
-        config["time_intervals"] = [time_interval(t) for t in am.time_intervals]
+    if model.time_intervals:
+        config["time_intervals"] = [time_interval(t) for t in model.time_intervals.values()]
     if am.templates:
-        config["templates"] = template_paths(am)
+        # relative to alertmanager.yml's directory, where the template directory sits beside it
+        base = COMPOSE.path("alertmanager").parent
+        config["templates"] = [
+            str(notification_template_path(t.name).relative_to(base)) for t in am.templates
+        ]
     inhibit_rules = [
         {
             "source_matchers": list(rule.source_matchers),
@@ -150,10 +154,14 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
         }
         for rule in am.inhibit_rules
     ]
-    if model.spec.slos:
-        from erpgo_monctl.resolve.slo import slo_inhibit_rules
-
-        inhibit_rules += slo_inhibit_rules(model)  # a firing SLO page silences that SLO's ticket
+    inhibit_rules += [  # generated: a firing SLO page silences that SLO's ticket
+        {
+            "source_matchers": list(r.source_matchers),
+            "target_matchers": list(r.target_matchers),
+            "equal": list(r.equal),
+        }
+        for r in model.inhibit_rules
+    ]
     if inhibit_rules:
         config["inhibit_rules"] = inhibit_rules
     config["receivers"] = [_receiver(r) for r in am.receivers]
@@ -163,9 +171,8 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
 def render(model: Model) -> Files:
     """Render configs/alertmanager.yml and its notification template files."""
     text = dump_yaml(build_alertmanager_config(model), model.header)
-    files: Files = {PurePosixPath("configs/alertmanager.yml"): text.encode()}
-    am = model.spec.alertmanager
-    for path, template in zip(template_paths(am), am.templates, strict=True):
+    files: Files = {COMPOSE.path("alertmanager"): text.encode()}
+    for template in model.spec.alertmanager.templates:
         body = "{{/* " + model.header.replace("\n", " | ") + " */}}\n" + template.text.rstrip("\n") + "\n"
-        files[PurePosixPath("configs") / path] = body.encode()
+        files[notification_template_path(template.name)] = body.encode()
     return files

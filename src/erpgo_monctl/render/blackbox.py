@@ -6,16 +6,16 @@ through 0.27 (the default image) are written; defaults are left out.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model, secret_path
 from erpgo_monctl.spec.probes import ProbeModule, ProbeTLS
 from erpgo_monctl.spec.types import Strict
 
-BLACKBOX_CONFIG = PurePosixPath("configs/blackbox.yml")
+BLACKBOX_CONFIG = COMPOSE.path("blackbox")
 
 
 def _set(item: Strict, keys: tuple[str, ...]) -> dict[str, Any]:

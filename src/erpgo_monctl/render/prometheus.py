@@ -6,13 +6,13 @@ prometheus.yml, which `promtool check config` rejects).
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.scrape import probe_config, settings_config
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path
+from erpgo_monctl.resolve.layout import COMPOSE
+from erpgo_monctl.resolve.model import Model, secret_path
 
 
 def _scrape_config(model: Model, index: int) -> dict[str, Any]:
@@ -25,8 +25,8 @@ def _scrape_config(model: Model, index: int) -> dict[str, Any]:
     config["metrics_path"] = job.metrics_path
     if job.settings is not None:
         config.update(settings_config(job, job.settings))
-    elif model.spec.probes is not None:
-        config.update(probe_config(job, model.spec.probes))
+    elif job.probe is not None:
+        config.update(probe_config(job, job.probe))
     return config
 
 
@@ -43,7 +43,7 @@ def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None
     targets = alertmanager_targets or list(settings.alertmanagers)
     config: dict[str, Any] = {
         "global": global_,
-        "rule_files": rule_file_names(model),
+        "rule_files": list(model.rule_files),
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": targets}]}]},
         "scrape_configs": [_scrape_config(model, i) for i in range(len(model.scrape_jobs))],
     }
@@ -69,4 +69,4 @@ def _remote_write(remote: Any) -> dict[str, Any]:
 def render(model: Model) -> Files:
     """Render configs/prometheus.yml."""
     text = dump_yaml(build_prometheus_config(model), model.header)
-    return {PurePosixPath("configs/prometheus.yml"): text.encode()}
+    return {COMPOSE.path("prometheus"): text.encode()}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from erpgo_monctl.resolve.model import ScrapeJob, secret_path
-from erpgo_monctl.spec.probes import Probes
+from erpgo_monctl.resolve.probes import ProbeScrape
 from erpgo_monctl.spec.scrape import (
     DNSSD,
     HTTPSD,
@@ -176,18 +176,17 @@ def settings_config(job: ScrapeJob, settings: ScrapeSettings) -> dict[str, Any]:
     return config
 
 
-def probe_config(job: ScrapeJob, probes: Probes) -> dict[str, Any]:
+def probe_config(job: ScrapeJob, probe: ProbeScrape) -> dict[str, Any]:
     """A probe job: Prometheus asks the exporter's /probe, passing each target as `target`."""
-    [spec_job] = [j for j in probes.jobs if j.name == job.name]
     static: dict[str, Any] = {"targets": list(job.targets)}
     if job.labels:
         static["labels"] = dict(sorted(job.labels.items()))
     return {
-        "params": {"module": [spec_job.module]},
+        "params": {"module": [probe.module]},
         "static_configs": [static],
         "relabel_configs": [
             {"source_labels": ["__address__"], "target_label": "__param_target", "action": "replace"},
             {"source_labels": ["__param_target"], "target_label": "instance", "action": "replace"},
-            {"target_label": "__address__", "replacement": probes.exporter, "action": "replace"},
+            {"target_label": "__address__", "replacement": probe.exporter, "action": "replace"},
         ],
     }

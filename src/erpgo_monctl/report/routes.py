@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, route_at, spec_path
+from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, route_at
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.resolve.time_intervals import silenced_by
-from erpgo_monctl.spec.alertmanager import RootRoute, Route
+from erpgo_monctl.spec.alertmanager import RootRoute, Route, route_spec_path
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,12 @@ class RouteReport:
 def route_report(model: Model, at: datetime | None = None) -> RouteReport:
     """Where each alert goes, and which routes nothing reaches; with `at`, which routes are silent then."""
     root = model.spec.alertmanager.route
-    intervals = {interval.name: interval for interval in model.spec.alertmanager.time_intervals}
+    intervals = model.time_intervals
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
-    for alert in model.alert_rules():
-        name, labels, path = alert.rule.alert, model.routing_labels(alert.rule), alert.spec_path
+    for alert in model.alerts:
+        name, labels, path = alert.name, alert.routing_labels, alert.name_path
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
@@ -55,7 +55,7 @@ def route_report(model: Model, at: datetime | None = None) -> RouteReport:
             )
         receivers = tuple(m.receiver for m in matches)
         alerts.append(AlertRouting(name, labels, receivers, catch_all, path, silenced))
-    unreachable = [(path, spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
+    unreachable = [(path, route_spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
     return RouteReport(alerts, unreachable)
 
 

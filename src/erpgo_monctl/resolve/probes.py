@@ -8,13 +8,11 @@ the same rules. Which probe_* metrics exist depends on the probers in use: an al
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from erpgo_monctl.resolve.rule_groups import AlertPolicy, RuleGroup
 from erpgo_monctl.spec.probes import ProbeModule, Probes
 from erpgo_monctl.spec.rules import AlertRule
-
-if TYPE_CHECKING:
-    from erpgo_monctl.resolve.model import Model
 
 PROBE_GROUP = "probes"
 PROBE_RULE_FILE = "probe_rules.yml"
@@ -31,6 +29,18 @@ PROBER_PREFIXES: dict[str, tuple[str, ...]] = {
     "grpc": ("probe_grpc_", "probe_dns_lookup_time_seconds"),
 }
 TLS_PREFIXES = ("probe_ssl_", "probe_tls_")
+
+
+@dataclass(frozen=True)
+class ProbeScrape:
+    """How Prometheus scrapes a probe job: the exporter's /probe, `module` and each target as parameters.
+
+    Renderers turn it into `params: {module: [...]}` and the standard relabelling
+    (__address__ -> __param_target -> instance, then __address__ := exporter).
+    """
+
+    module: str  # a name in probes.modules
+    exporter: str  # host:port where Prometheus reaches the blackbox exporter
 
 
 def module_metric_prefixes(module: ProbeModule) -> tuple[str, ...]:
@@ -97,12 +107,14 @@ def probe_alerts(probes: Probes) -> list[AlertRule]:
     return found
 
 
-def probe_alert_group(model: Model) -> list[AlertRule] | None:
-    """The probe alerts to render, cached on the model; None when there are none."""
-    probes = model.spec.probes
-    if probes is None:
-        return None
-    cached = model.cache.get("probe_alerts")
-    if cached is None:
-        cached = model.cache["probe_alerts"] = tuple(probe_alerts(probes))
-    return list(cached) or None
+def probe_alert_group(probes: Probes | None, policy: AlertPolicy) -> tuple[RuleGroup, ...]:
+    """The enabled probe alerts as one rule group (probe_rules.yml), or no group at all."""
+    rules = probe_alerts(probes) if probes is not None else []
+    if not rules:
+        return ()
+    spec_path = ("probes", "alerts")
+    return (
+        RuleGroup(
+            PROBE_GROUP, None, tuple(policy.alerting_rule(rule, PROBE_GROUP, spec_path) for rule in rules)
+        ),
+    )

@@ -10,6 +10,7 @@ them), and they never change routing: a muted route still takes the alert from l
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,7 @@ def interval_active(interval: TimeInterval, at: datetime) -> bool:
     return any(period_contains(period, at) for period in interval.time_intervals)
 
 
-def silenced_by(route: Route, intervals: dict[str, TimeInterval], at: datetime) -> str | None:
+def silenced_by(route: Route, intervals: Mapping[str, TimeInterval], at: datetime) -> str | None:
     """Why `route` sends nothing at `at` (a mute interval in effect, or outside its active ones), or None."""
     for name in route.mute_time_intervals:
         interval = intervals.get(name)

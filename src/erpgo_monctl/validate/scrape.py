@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 
 from erpgo_monctl.analysis.gotemplate import check_template
-from erpgo_monctl.analysis.routing import iter_routes, spec_path
+from erpgo_monctl.analysis.promql import facts
+from erpgo_monctl.analysis.routing import iter_routes
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.probes import module_metric_prefixes
+from erpgo_monctl.spec.alertmanager import route_spec_path
 from erpgo_monctl.spec.probes import target_problem
-
-from . import Context
-from .promql import expressions, facts
+from erpgo_monctl.validate.context import Context
+from erpgo_monctl.validate.promql import expressions
 
 PROBE_PREFIX = "probe_"
 # named templates Alertmanager's built-in default.tmpl defines (0.25)
@@ -118,7 +119,7 @@ def _time_intervals(ctx: Context) -> list[Diagnostic]:
                     defined = ", ".join(sorted(names)) or "none"
                     found.append(
                         ctx.diag(
-                            (*spec_path(path), key, k),
+                            (*route_spec_path(path), key, k),
                             "E343",
                             f"time interval {name!r} is not defined in alertmanager.time_intervals "
                             f"(defined: {defined})",

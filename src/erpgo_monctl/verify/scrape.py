@@ -5,17 +5,14 @@ Debian's promtool 2.42 is built without Consul and Kubernetes discovery: it refu
 promtool on a copy without those two keys (so everything else is still checked by the real
 tool) and checks the removed entries against Prometheus' configuration reference by the rules
 below, saying so in the result's name. The blackbox exporter's config is checked by the real
-`prometheus-blackbox-exporter --config.check`.
+`prometheus-blackbox-exporter --config.check`. This module holds the rules and the rewriting;
+verify/tools.py runs the tools.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
-
-from erpgo_monctl.diagnostics import Diagnostic
-from erpgo_monctl.verify.tools import CheckResult, require, run_tool
 
 # discovery kinds this promtool does not know -> the keys Prometheus' reference allows in one entry
 _HTTP_CLIENT = frozenset(
@@ -62,7 +59,7 @@ def _entry_problems(kind: str, entry: Any) -> list[str]:
     return problems
 
 
-def _strip_unloadable(document: Any, base: Path) -> tuple[Any, list[str], list[str]]:
+def strip_unloadable(document: Any, base: Path) -> tuple[Any, list[str], list[str]]:
     """The config without the discovery promtool lacks, rule files made absolute; what was removed."""
     removed: list[str] = []
     problems: list[str] = []
@@ -87,62 +84,17 @@ def _strip_unloadable(document: Any, base: Path) -> tuple[Any, list[str], list[s
     return document, removed, problems
 
 
-def _secrets_to(node: Any, directory: Path) -> Any:
+def secrets_to(node: Any, directory: Path) -> Any:
     """`node` with every /run/secrets/<name> path pointed at an empty stand-in file in `directory`.
 
     promtool stats TLS certificate and key files; the real ones exist only where the stack runs.
     """
     if isinstance(node, dict):
-        return {key: _secrets_to(value, directory) for key, value in node.items()}
+        return {key: secrets_to(value, directory) for key, value in node.items()}
     if isinstance(node, list):
-        return [_secrets_to(value, directory) for value in node]
+        return [secrets_to(value, directory) for value in node]
     if isinstance(node, str) and node.startswith(SECRETS_PREFIX) and "/" not in node[len(SECRETS_PREFIX) :]:
         stand_in = directory / node[len(SECRETS_PREFIX) :]
         stand_in.touch()
         return str(stand_in)
     return node
-
-
-def check_prometheus_config(promtool: str, path: Path, document: Any) -> CheckResult:
-    """promtool check config on a copy: Consul/Kubernetes discovery checked by our rules, secrets stood in."""
-    from ruamel.yaml import YAML
-
-    name = "promtool check config"
-    stripped, removed, problems = _strip_unloadable(document, path.parent.resolve())
-    with tempfile.TemporaryDirectory(prefix="monctl-check-") as tmp:
-        secrets = Path(tmp) / "secrets"
-        secrets.mkdir()
-        copy = Path(tmp) / "prometheus.yml"
-        with copy.open("w", encoding="utf-8") as handle:
-            YAML(typ="safe", pure=True).dump(_secrets_to(stripped, secrets), handle)
-        result = run_tool(name, [promtool, "check", "config", str(copy)], path)
-        result.diagnostics = [
-            Diagnostic(
-                str(path),
-                d.line,
-                d.column,
-                d.path,
-                d.code,
-                d.severity,
-                d.message.replace(str(copy), str(path)).replace(str(secrets) + "/", SECRETS_PREFIX),
-            )
-            for d in result.diagnostics
-        ]
-    if removed:
-        kinds = sorted({item.rsplit(".", 1)[1] for item in removed})
-        result.name = f"{name} ({', '.join(kinds)}: not loadable by this promtool, checked by monctl's rules)"
-    result.diagnostics += [Diagnostic(str(path), 1, 1, "", "T011", "error", p) for p in problems]
-    result.ok = result.ok and not problems
-    return result
-
-
-def check_blackbox(path: Path) -> CheckResult:
-    """The real blackbox exporter's --config.check on configs/blackbox.yml."""
-    tool = require(BLACKBOX_TOOL)
-    result = run_tool(
-        "blackbox_exporter --config.check", [tool, "--config.check", f"--config.file={path}"], path
-    )
-    if not result.ok:  # keep the exporter's error lines, not its start-up chatter
-        errors = [d for d in result.diagnostics if "level=error" in d.message or "err=" in d.message]
-        result.diagnostics = errors or result.diagnostics
-    return result

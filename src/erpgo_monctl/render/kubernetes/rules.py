@@ -25,8 +25,12 @@ from erpgo_monctl.render.kubernetes.resources import (
     resource,
     unique_names,
 )
-from erpgo_monctl.render.rules import build_alert_rules, build_probe_rules, build_recording_rules
-from erpgo_monctl.render.slo import build_slo_rules
+from erpgo_monctl.render.rules import (
+    build_alert_rules,
+    build_probe_rules,
+    build_recording_rules,
+    build_slo_rules,
+)
 from erpgo_monctl.resolve.model import Model
 
 RULE_KINDS = ("alerts", "recording", "slo", "probes")  # the compose rule files, in rule_files order
@@ -36,7 +40,7 @@ RULE_KINDS = ("alerts", "recording", "slo", "probes")  # the compose rule files,
 class RuleResource:
     """One rule group and the PrometheusRule that holds it."""
 
-    kind: str  # alerts, recording or slo: which compose rule file has the same group
+    kind: str  # alerts, recording, slo or probes: which compose rule file has the same group
     group: dict[str, Any]  # the group as the compose rule file renders it
     name: str  # the PrometheusRule's metadata.name
 
