@@ -8,7 +8,16 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict
+from erpgo_monctl.spec.types import (
+    AnnotationMap,
+    Duration,
+    HostPort,
+    HttpURL,
+    LabelMap,
+    LabelName,
+    Slug,
+    Strict,
+)
 
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
@@ -106,8 +115,8 @@ class AlertRule(Strict):
     summary: str = Field(min_length=1)
     description: str = Field(min_length=1)
     labels: LabelMap = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-    runbook_url: str | None = None
+    annotations: AnnotationMap = Field(default_factory=dict)
+    runbook_url: HttpURL | None = None
     procedure: str | None = Field(
         default=None, description="on-call procedure (incidents.procedures) for the runbook"
     )
@@ -165,7 +174,7 @@ class SLOAlert(Strict):
     name: str | None = Field(default=None, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
     severity: str | None = None
     labels: LabelMap = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
+    annotations: AnnotationMap = Field(default_factory=dict)
     disable: bool = False
 
 

@@ -12,6 +12,8 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 60480
 _PART_RE = re.compile(r"([0-9]+)(ms|[smhdwy])")
 LABEL_NAME_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 SLUG_RE = re.compile(r"[a-z][a-z0-9-]*")
+_ACTION_RE = re.compile(r"\{\{.*?(?:\}\}|$)", re.DOTALL)
+HTTP_URL_RE = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 
 
 class Strict(BaseModel):
@@ -51,6 +53,20 @@ def _check_label_map(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _check_annotation_names(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        if not LABEL_NAME_RE.fullmatch(key):
+            raise ValueError(f"{key!r} is not a valid annotation name: annotation names are label names")
+    return value
+
+
+def _check_http_url(value: str) -> str:
+    literal = _ACTION_RE.sub("", value)  # template actions may hold spaces: {{ $labels.job }}
+    if not HTTP_URL_RE.match(value) or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in literal):
+        raise ValueError(f"{value!r} is not an http(s) URL: write https://host/path (no spaces)")
+    return value
+
+
 def _check_slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise ValueError(f"{value!r} is not a slug: use lower case letters, digits and '-' (e.g. erpgo-api)")
@@ -80,6 +96,10 @@ Duration = Annotated[
 ]
 LabelName = Annotated[str, AfterValidator(_check_label_name)]
 LabelMap = Annotated[dict[str, str], AfterValidator(_check_label_map)]
+# annotations: values are text (templates), names are label names (promtool refuses others)
+AnnotationMap = Annotated[dict[str, str], AfterValidator(_check_annotation_names)]
+# a link a human opens (runbook_url): http or https only, never javascript: or file:
+HttpURL = Annotated[str, AfterValidator(_check_http_url)]
 # labels of a test alert: any valid label name, `__` ones included (a key `--help` never reaches amtool)
 LabelSet = Annotated[dict[str, str], AfterValidator(_check_label_keys)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
