@@ -17,10 +17,10 @@ Semantics follow Alertmanager's `dispatch.Route.Match` exactly:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from erpgo_monctl.analysis.regex import full_match, re2_problem
 from erpgo_monctl.spec.alertmanager import RootRoute, Route, parse_matcher
 
 RoutePath = tuple[int, ...]  # child indexes from the root: () is the root, (1, 0) is routes[1].routes[0]
@@ -36,13 +36,9 @@ class RouteMatch:
     group_by_from: RoutePath  # the route whose `group_by` is in effect (maybe an ancestor)
 
 
-@lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str] | None:
-    """The anchored regex Alertmanager builds from a `=~`/`!~` value; None if it does not compile."""
-    try:
-        return re.compile(f"^(?:{pattern})$")
-    except (re.error, RecursionError, OverflowError):
-        return None
+def regex_problem(pattern: str) -> str | None:
+    """Why Alertmanager refuses a `=~`/`!~` value (it compiles `^(?:value)$` with Go's RE2), or None."""
+    return re2_problem(pattern)
 
 
 @lru_cache(maxsize=1024)
@@ -63,8 +59,7 @@ def matcher_matches(matcher: str, labels: dict[str, str]) -> bool:
         return actual == value
     if op == "!=":
         return actual != value
-    regex = compile_regex(value)
-    found = regex is not None and regex.fullmatch(actual) is not None
+    found = full_match(value, actual)
     return found if op == "=~" else not found
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from erpgo_monctl.analysis.regex import full_match, re2_problem
 from erpgo_monctl.resolve.slo import clean
 from erpgo_monctl.spec.rules import SLO
 
@@ -59,10 +60,10 @@ def matches(labels: dict[str, str], matchers: list[Matcher]) -> bool:
         elif op == "!=":
             ok = actual != value
         else:
-            try:
-                ok = re.fullmatch(value, actual) is not None
-            except re.error as exc:
-                raise Unsupported(f"regex {value!r} is not one Python can evaluate ({exc})") from None
+            problem = re2_problem(value)
+            if problem:
+                raise Unsupported(f"regex {value!r}: {problem}")
+            ok = full_match(value, actual)  # RE2, as Prometheus evaluates it
             ok = ok if op == "=~" else not ok
         if not ok:
             return False

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from erpgo_monctl.spec.types import Duration, HostPort, LabelName, LabelSet, SecretFile, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, Interval, LabelName, LabelSet, SecretFile, Strict
 
 MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
 
@@ -49,8 +49,8 @@ class SMTP(Strict):
 class Timing(Strict):
     group_by: list[LabelName] | None = None
     group_wait: Duration | None = None
-    group_interval: Duration | None = None
-    repeat_interval: Duration | None = None
+    group_interval: Interval | None = None
+    repeat_interval: Interval | None = None
 
 
 class Route(Timing):

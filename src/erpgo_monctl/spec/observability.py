@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Slug, Strict
+from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Regex, Slug, Strict
 
 
 class Loki(Strict):
@@ -40,7 +40,7 @@ class PipelineStage(Strict):
     json_: dict[str, str] | None = Field(
         default=None, alias="json", description="extracted name -> JSON path"
     )
-    regex: str | None = None
+    regex: Regex | None = None
     labels: list[LabelName] | None = Field(default=None, description="extracted values promoted to labels")
     structured_metadata: list[LabelName] | None = Field(
         default=None,

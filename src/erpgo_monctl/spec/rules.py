@@ -13,6 +13,7 @@ from erpgo_monctl.spec.types import (
     Duration,
     HostPort,
     HttpURL,
+    Interval,
     LabelMap,
     LabelName,
     Slug,
@@ -29,8 +30,8 @@ class Service(Strict):
     targets: list[HostPort] = Field(min_length=1)
     metrics_path: str = "/metrics"
     scheme: Literal["http", "https"] = "http"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
+    scrape_interval: Interval | None = None
+    scrape_timeout: Interval | None = None
     labels: LabelMap = Field(default_factory=dict)
     description: str = ""
 
@@ -47,8 +48,8 @@ class Exporter(Strict):
     kind: ExporterKind
     targets: list[HostPort] = Field(min_length=1)
     metrics_path: str = "/metrics"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
+    scrape_interval: Interval | None = None
+    scrape_timeout: Interval | None = None
     labels: LabelMap = Field(default_factory=dict)
     metric_prefixes: list[str] = Field(
         default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)"
@@ -101,7 +102,7 @@ class RecordingRule(Strict):
 
 class RecordingGroup(Strict):
     name: str = Field(min_length=1)
-    interval: Duration | None = None
+    interval: Interval | None = None
     rules: list[RecordingRule] = Field(min_length=1)
 
 
@@ -142,7 +143,7 @@ class AlertRule(Strict):
 
 class AlertGroup(Strict):
     name: str = Field(min_length=1)
-    interval: Duration | None = None
+    interval: Interval | None = None
     rules: list[AlertRule] = Field(min_length=1)
 
 

@@ -7,9 +7,17 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-DURATION_RE = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+from erpgo_monctl.analysis.regex import re2_problem
+
+# A Prometheus duration (common/model.ParseDuration): units in this order, each at most once.
+DURATION_RE = re.compile(
+    r"(?=[0-9])(?:[0-9]+y)?(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m(?!s))?(?:[0-9]+s)?(?:[0-9]+ms)?"
+)
+_ANY_DURATION_RE = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+_UNIT_MS = {unit: round(seconds * 1000) for unit, seconds in _UNIT_SECONDS.items()}
 _PART_RE = re.compile(r"([0-9]+)(ms|[smhdwy])")
+MAX_DURATION_NS = (1 << 63) - 1  # Go's time.Duration: about 292 years
 LABEL_NAME_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 SLUG_RE = re.compile(r"[a-z][a-z0-9-]*")
 _ACTION_RE = re.compile(r"\{\{.*?(?:\}\}|$)", re.DOTALL)
@@ -27,9 +35,27 @@ def duration_seconds(text: str) -> float:
     return sum(int(n) * _UNIT_SECONDS[u] for n, u in _PART_RE.findall(text))
 
 
+def duration_ms(text: str) -> int:
+    """Milliseconds in a duration, exactly."""
+    return sum(int(n) * _UNIT_MS[u] for n, u in _PART_RE.findall(text))
+
+
 def _check_duration(value: str) -> str:
     if not DURATION_RE.fullmatch(value):
+        if _ANY_DURATION_RE.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a Prometheus duration: write the units in the order "
+                "y, w, d, h, m, s, ms, each once (e.g. 1h30m, not 30m1h)"
+            )
         raise ValueError(f"{value!r} is not a duration (e.g. 30s, 5m, 1h30m, 30d)")
+    if duration_ms(value) * 1_000_000 > MAX_DURATION_NS:
+        raise ValueError(f"{value!r} is out of range: a Prometheus duration is at most about 292 years")
+    return value
+
+
+def _check_nonzero_duration(value: str) -> str:
+    if duration_ms(_check_duration(value)) == 0:
+        raise ValueError(f"{value!r}: this interval cannot be zero (e.g. 30s, 5m)")
     return value
 
 
@@ -67,6 +93,13 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def _check_regex(value: str) -> str:
+    problem = re2_problem(value)
+    if problem:
+        raise ValueError(f"{value!r}: {problem}")
+    return value
+
+
 def _check_slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise ValueError(f"{value!r} is not a slug: use lower case letters, digits and '-' (e.g. erpgo-api)")
@@ -94,6 +127,10 @@ def _check_secret_file(value: str) -> str:
 Duration = Annotated[
     str, AfterValidator(_check_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})
 ]
+# an interval the server refuses as zero (repeat_interval, group_interval, scrape and test intervals)
+Interval = Annotated[
+    str, AfterValidator(_check_nonzero_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})
+]
 LabelName = Annotated[str, AfterValidator(_check_label_name)]
 LabelMap = Annotated[dict[str, str], AfterValidator(_check_label_map)]
 # annotations: values are text (templates), names are label names (promtool refuses others)
@@ -103,6 +140,8 @@ HttpURL = Annotated[str, AfterValidator(_check_http_url)]
 # labels of a test alert: any valid label name, `__` ones included (a key `--help` never reaches amtool)
 LabelSet = Annotated[dict[str, str], AfterValidator(_check_label_keys)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
+# a regular expression a Go server compiles (Loki/Alloy/Promtail stages): RE2 syntax
+Regex = Annotated[str, AfterValidator(_check_regex)]
 HostPort = Annotated[str, AfterValidator(_check_hostport)]
 SecretFile = Annotated[
     str,

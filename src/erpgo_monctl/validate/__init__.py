@@ -16,6 +16,7 @@ from erpgo_monctl.resolve.model import Model
 # modules below erpgo_monctl.validate exposing `check(ctx: Context) -> list[Diagnostic]`
 CHECKS: tuple[str, ...] = (
     "promql",
+    "promql_literals",
     "references",
     "duplicates",
     "metrics",
@@ -23,6 +24,7 @@ CHECKS: tuple[str, ...] = (
     "routing",
     "slo",
     "templates",
+    "intervals",
 )
 
 

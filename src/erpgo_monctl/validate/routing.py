@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from erpgo_monctl.analysis.routing import (
     RoutePath,
-    compile_regex,
     iter_routes,
     match_routes,
     matcher_label,
+    regex_problem,
     route_at,
     route_matches,
     spec_path,
@@ -41,13 +41,14 @@ def _regexes(ctx: Context) -> list[Diagnostic]:
     for where, matchers in lists:
         for m, matcher in enumerate(matchers):
             _, op, value = parse_matcher(matcher)
-            if op in ("=~", "!~") and compile_regex(value) is None:
+            problem = regex_problem(value) if op in ("=~", "!~") else None
+            if problem:
                 found.append(
                     ctx.diag(
                         (*where, m),
                         "E314",
-                        f"{matcher}: {value!r} is not a valid regular "
-                        "expression (Alertmanager anchors it as ^(?:...)$); escape special "
+                        f"{matcher}: {value!r} is not a valid regular expression: {problem} "
+                        "(Alertmanager anchors it as ^(?:...)$); escape special "
                         r"characters, e.g. service=~\"api\\.v1|web\"",
                     )
                 )
