@@ -119,6 +119,23 @@ def test_missing_layout_file_fails_check(rendered_dir: Path, tmp_path: Path) -> 
     assert "FAIL layout: docker-compose.monitoring.yml" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "missing",
+    ["configs/loki.yml", "configs/alloy/config.alloy", "configs/promtail.yml", "runbooks/HighErrorRate.md"],
+)
+def test_a_file_the_tree_implies_is_missing_fails_check(
+    rendered_dir: Path, tmp_path: Path, missing: str
+) -> None:
+    need("promtool")
+    need("amtool")
+    broken = tmp_path / "out"
+    shutil.copytree(rendered_dir, broken)
+    (broken / missing).unlink()
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert f"FAIL layout: {missing}" in result.stderr
+
+
 def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
     target = tmp_path / "a-file"
     target.write_text("keep me")
@@ -126,3 +143,15 @@ def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "exists and is not a directory" in result.stderr
     assert target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize("constant", ["Infinity", "-Infinity", "NaN"])
+def test_a_dashboard_with_nan_or_infinity_is_not_json(tmp_path: Path, constant: str) -> None:
+    from erpgo_monctl.verify.tools import Unreadable, _load_json
+
+    path = tmp_path / "d.json"
+    path.write_text('{"panels": [{"max": ' + constant + "}]}", encoding="utf-8")
+    with pytest.raises(Unreadable) as caught:
+        _load_json(path)
+    assert caught.value.diagnostic.code == "T003"
+    assert f"{constant.lstrip('-')} is not JSON" in caught.value.diagnostic.message

@@ -7,7 +7,16 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from erpgo_monctl.spec.types import Duration, HostPort, Interval, LabelName, LabelSet, SecretFile, Strict
+from erpgo_monctl.spec.types import (
+    Duration,
+    HostPort,
+    Interval,
+    LabelName,
+    LabelSet,
+    SecretFile,
+    Strict,
+    VisibleName,
+)
 
 MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
 
@@ -102,7 +111,7 @@ class PagerDutyConfig(Strict):
 
 
 class Receiver(Strict):
-    name: str = Field(min_length=1)
+    name: VisibleName = Field(min_length=1)
     email: list[EmailConfig] = Field(default_factory=list)
     slack: list[SlackConfig] = Field(default_factory=list)
     webhook: list[WebhookConfig] = Field(default_factory=list)

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Regex, Slug, Strict
+from erpgo_monctl.spec.types import Duration, Finite, LabelMap, LabelName, Port, Regex, Slug, Strict
 
 
 class Loki(Strict):
@@ -109,7 +109,7 @@ class Query(Strict):
 
 
 class Threshold(Strict):
-    value: float
+    value: Finite
     color: str
 
 
@@ -119,8 +119,8 @@ class Panel(Strict):
     queries: list[Query] = Field(default_factory=list)
     datasource: str = "prometheus"
     unit: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Finite | None = None
+    max: Finite | None = None
     decimals: int | None = Field(default=None, ge=0, le=10)
     description: str = ""
     content: str | None = Field(default=None, description="markdown of a text panel")

@@ -11,6 +11,7 @@ from erpgo_monctl.spec.operations import LintIgnore
 from erpgo_monctl.spec.types import (
     AnnotationMap,
     Duration,
+    Finite,
     HostPort,
     HttpURL,
     Interval,
@@ -64,7 +65,7 @@ class Metric(Strict):
     help: str = Field(min_length=1)
     labels: list[LabelName] = Field(default_factory=list)
     unit: str | None = None
-    buckets: list[float] | None = None
+    buckets: list[Finite] | None = None
     lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @field_validator("name")
@@ -154,7 +155,7 @@ class EventsSLI(Strict):
 
 class LatencySLI(Strict):
     metric: str = Field(description="histogram base name, without _bucket")
-    threshold: float = Field(gt=0, description="seconds; requests slower than this are bad events")
+    threshold: Finite = Field(gt=0, description="seconds; requests slower than this are bad events")
     selector: str = Field(default="", description='label matchers, e.g. job="erpgo-api"')
 
 
@@ -187,7 +188,7 @@ class SLOAlerting(Strict):
 class SLO(Strict):
     name: Slug
     service: str
-    objective: float = Field(gt=0, lt=100, description="percent of good events, e.g. 99.9")
+    objective: Finite = Field(gt=0, lt=100, description="percent of good events, e.g. 99.9")
     window: Duration = "30d"
     description: str = ""
     sli: SLI

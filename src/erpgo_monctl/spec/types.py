@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from erpgo_monctl.analysis.confusables import invisible
 from erpgo_monctl.analysis.regex import re2_problem
 
 # A Prometheus duration (common/model.ParseDuration): units in this order, each at most once.
@@ -100,6 +102,25 @@ def _check_regex(value: str) -> str:
     return value
 
 
+def _check_finite(value: float) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(
+            f"{value!r} is not a finite number (JSON and Prometheus have no .inf/.nan here; "
+            "numbers beyond about 1.8e308 are infinite): write a finite number"
+        )
+    return value
+
+
+def _check_visible_name(value: str) -> str:
+    char = invisible(value)
+    if char is not None:
+        raise ValueError(
+            f"{value!r} holds the invisible or direction-changing character U+{ord(char):04X}: "
+            "remove it (a name must read the same everywhere it is shown)"
+        )
+    return value
+
+
 def _check_slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
         raise ValueError(f"{value!r} is not a slug: use lower case letters, digits and '-' (e.g. erpgo-api)")
@@ -140,9 +161,13 @@ HttpURL = Annotated[str, AfterValidator(_check_http_url)]
 # labels of a test alert: any valid label name, `__` ones included (a key `--help` never reaches amtool)
 LabelSet = Annotated[dict[str, str], AfterValidator(_check_label_keys)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
+# a free-form name people read (receivers): no invisible or bidi characters
+VisibleName = Annotated[str, AfterValidator(_check_visible_name)]
 # a regular expression a Go server compiles (Loki/Alloy/Promtail stages): RE2 syntax
 Regex = Annotated[str, AfterValidator(_check_regex)]
 HostPort = Annotated[str, AfterValidator(_check_hostport)]
+# a number that must stay a real number in every output (dashboard JSON, PromQL, test files)
+Finite = Annotated[float, AfterValidator(_check_finite)]
 SecretFile = Annotated[
     str,
     AfterValidator(_check_secret_file),

@@ -50,19 +50,44 @@ def _check_events(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
     return found
 
 
-def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+def selector_problem(metric: str, selector: str) -> str | None:
+    """Why `selector` is not exactly a list of matchers inside `metric{...}`, or None.
+
+    The selector is spliced into generated rules; text that closes the braces (`job="x"} or
+    vector(1) #`) or comments out the rest (`job="x"} # x`) must not parse as something else.
+    The parser decides: `metric_count{SELECTOR} + 1` must stay that sum of a selector and 1.
+    """
     import promql_parser
+
+    try:
+        promql_parser.parse(f"{metric}_count{{{selector}}}")
+        tree = promql_parser.parse(f"{metric}_count{{{selector}}} + 1")
+    except (ValueError, TypeError, RuntimeError) as exc:
+        return str(exc) or "invalid PromQL"
+    if (
+        "\n" in selector
+        or not isinstance(tree, promql_parser.BinaryExpr)
+        or str(tree.op) != "+"
+        or not isinstance(tree.lhs, promql_parser.VectorSelector)
+        or not isinstance(tree.rhs, promql_parser.NumberLiteral)
+    ):
+        return "it closes the braces, comments out the rest or spans lines; write only matchers"
+    return None
+
+
+def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
 
     latency = slo.sli.latency
     assert latency is not None
     path = ("slos", s, "sli", "latency")
     found = []
-    try:
-        promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
-    except (ValueError, TypeError, RuntimeError) as exc:
+    problem = selector_problem(latency.metric, latency.selector)
+    if problem:
         found.append(
             ctx.diag(
-                (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="erpgo-api"): {exc}'
+                (*path, "selector"),
+                "E409",
+                f'is not a list of label matchers (e.g. job="erpgo-api"): {problem}',
             )
         )
     catalog = ctx.model.cache.get("metrics_by_name")

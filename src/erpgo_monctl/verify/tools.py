@@ -56,6 +56,33 @@ def require(tool: str) -> str:
     return found
 
 
+LOGGING_FILES = ("configs/loki.yml", "configs/promtail.yml", "configs/alloy/config.alloy")
+
+
+def implied_files(directory: Path) -> list[str]:
+    """Files the tree itself says must be there: the logging set when one of it is, a runbook per alert.
+
+    Render writes Loki, Promtail and Alloy configs together (for a `logging:` section) and one
+    runbook per alert name of the rule files; a tree with part of either was not rendered whole.
+    """
+    implied: list[str] = []
+    if any((directory / name).exists() for name in LOGGING_FILES):
+        implied += LOGGING_FILES
+    names: set[str] = set()
+    for rules in sorted((directory / "configs").glob("*_rules.yml")):
+        try:
+            document = _load_yaml(rules)
+        except Unreadable:
+            continue  # reported by promtool
+        groups = document.get("groups", []) if isinstance(document, dict) else []
+        for group in groups if isinstance(groups, list) else []:
+            for rule in group.get("rules", []) if isinstance(group, dict) else []:
+                if isinstance(rule, dict) and isinstance(rule.get("alert"), str):
+                    names.add(rule["alert"])
+    implied += [f"runbooks/{name}.md" for name in sorted(names)]
+    return implied
+
+
 def operand(path: Path) -> str:
     """A path as a command-line operand that no tool can read as an option (`-x/configs` -> `./-x/...`)."""
     text = str(path)
@@ -105,9 +132,14 @@ def _load_yaml(path: Path) -> Any:
         raise Unreadable(path, " ".join(str(exc).split())[:300]) from None
 
 
+def _no_constant(name: str) -> Any:
+    """Python's json reads NaN/Infinity; JSON (RFC 8259) and Grafana's parser do not."""
+    raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
 def _load_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise Unreadable(path, str(exc)) from None
 
@@ -192,7 +224,7 @@ def check_tree(directory: Path) -> list[CheckResult]:
     results.append(
         run_tool("amtool check-config", [amtool, "check-config", operand(alertmanager)], alertmanager)
     )
-    for required in REQUIRED_FILES:
+    for required in (*REQUIRED_FILES, *implied_files(directory)):
         if not (directory / required).exists():
             message = f"{required} is missing: the contract's output layout requires it; render again"
             results.append(
