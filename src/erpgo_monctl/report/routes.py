@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, spec_path
+from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,15 @@ def route_report(model: Model) -> RouteReport:
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
-    for alert in model.alert_rules():
-        name, labels, path = alert.rule.alert, model.routing_labels(alert.rule), alert.spec_path
+    for alert in model.alerts:
+        name, labels, path = alert.name, alert.routing_labels, alert.name_path
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
                 reached.add(match.path[:depth])
         catch_all = all(match.path == () for match in matches)
         alerts.append(AlertRouting(name, labels, tuple(m.receiver for m in matches), catch_all, path))
-    unreachable = [(path, spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
+    unreachable = [(path, route_spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
     return RouteReport(alerts, unreachable)
 
 

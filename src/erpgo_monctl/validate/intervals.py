@@ -10,7 +10,7 @@ from __future__ import annotations
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.spec.types import duration_ms
 
-from . import Context
+from .context import Context
 
 
 def check(ctx: Context) -> list[Diagnostic]:

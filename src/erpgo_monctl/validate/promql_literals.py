@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import re
 
+from erpgo_monctl.analysis.promql import blank_strings, parse
+from erpgo_monctl.analysis.promql_ast import children
 from erpgo_monctl.analysis.regex import re2_problem
 from erpgo_monctl.diagnostics import Diagnostic
 
-from . import Context
-from .promql import _STRING_RE, expressions, parse
+from .context import Context
+from .promql import expressions
 
 # a number literal standing alone (not part of a name, a duration such as 5m, or a longer number)
 _NUMBER_RE = re.compile(r"(?<![\w.])(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?![\w.])")
@@ -53,8 +55,6 @@ def regex_matchers(tree: object) -> list[tuple[str, str]]:
     """(value, op) of every `=~`/`!~` matcher in the expression, iteratively."""
     import promql_parser as p
 
-    from erpgo_monctl.analysis.promql_ast import children
-
     found: list[tuple[str, str]] = []
     pending = [tree]
     while pending:
@@ -69,5 +69,5 @@ def regex_matchers(tree: object) -> list[tuple[str, str]]:
 
 def out_of_range_numbers(expr: str) -> list[str]:
     """Number literals outside strings that a 64-bit float cannot hold (ParseFloat: out of range)."""
-    bare = _STRING_RE.sub('""', expr)
+    bare = blank_strings(expr)
     return [m.group() for m in _NUMBER_RE.finditer(bare) if math.isinf(float(m.group().replace("_", "")))]

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from erpgo_monctl.analysis.gotemplate import Dialect, check_template
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
-from erpgo_monctl.validate import Context
+from erpgo_monctl.validate.context import Context
 
 # receiver kind -> the fields Alertmanager expands as templates (those the spec can set)
 RECEIVER_TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
