@@ -143,15 +143,19 @@ def schema() -> None:
 def test_cmd(
     spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
+    target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
-    from erpgo_monctl.pipeline import load_model
+    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model
+    from erpgo_monctl.verify.kubernetes import run_kubernetes_tests
     from erpgo_monctl.verify.testing import run_tests
 
+    if target not in RENDER_TARGETS:
+        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
         model, warnings = load_model(spec, env)
-        results = run_tests(model)
+        results = run_kubernetes_tests(model) if target == "kubernetes" else run_tests(model)
     except MonctlError as exc:
         fail(exc, fmt)
     failed = [r for r in results if not r.ok]
@@ -219,18 +223,21 @@ def lint(
 def routes(
     spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
+    target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
-    from erpgo_monctl.pipeline import load_model
+    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model
     from erpgo_monctl.report.routes import format_routing, route_report
     from erpgo_monctl.validate import Context
 
+    if target not in RENDER_TARGETS:
+        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
         model, _ = load_model(spec, env)
     except MonctlError as exc:
         fail(exc, fmt)
-    result = route_report(model)
+    result = route_report(model, target)
     ctx = Context(model)
     problems = [
         ctx.diag(

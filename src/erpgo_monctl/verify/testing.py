@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -99,33 +100,46 @@ def run_tests(model: Model) -> list[UnitTestResult]:
     with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
         root = Path(tmp)
         for relative, content in files.items():
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            destination = root / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(content)
         results = run_test_files(model, root, promtool)
         if amtool:
             results += run_route_tests(model, root, amtool)
         return results
 
 
-def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTestResult]:
-    """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`."""
+def run_route_tests(
+    model: Model,
+    directory: Path,
+    amtool: str,
+    config: Path | None = None,
+    receiver_name: Callable[[str], str] = str,
+    extra_labels: Mapping[str, str] | None = None,
+) -> list[UnitTestResult]:
+    """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`.
+
+    `config`, `receiver_name` and `extra_labels` serve the kubernetes target: the operator's merged
+    configuration, its receiver names and the namespace label alerts carry there.
+    """
     from erpgo_monctl.validate import Context
     from erpgo_monctl.verify.tools import TOOL_TIMEOUT_S
 
-    config = directory / "configs" / "alertmanager.yml"
+    config = config or directory / "configs" / "alertmanager.yml"
     ctx = Context(model)
     results = []
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
-        labels = [f"{key}={_quoted(value)}" for key, value in sorted(test.labels.items())]
+        routed = {**(extra_labels or {}), **test.labels}
+        labels = [f"{key}={_quoted(value)}" for key, value in sorted(routed.items())]
+        receivers = [receiver_name(receiver) for receiver in test.receivers]
         argv = [
             amtool,
             "config",
             "routes",
             "test",
             f"--config.file={config}",
-            f"--verify.receivers={','.join(test.receivers)}",
+            f"--verify.receivers={','.join(receivers)}",
             "--",  # spec text after this is never read as an option (a label key `--help`)
             *labels,
         ]
@@ -138,7 +152,7 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
             continue
         output = (proc.stdout + proc.stderr).strip()
         message = (
-            f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
+            f"alert {{{', '.join(labels)}}} should reach {', '.join(receivers)}; "
             f"amtool says: {' '.join(output.split())}"
         )
         diag = ctx.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
