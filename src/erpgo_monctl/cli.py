@@ -13,7 +13,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, diagnostics_to_json
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError
+from erpgo_monctl.diagnostics.writers import json_report, text_report
 
 app = typer.Typer(
     add_completion=False,
@@ -38,10 +39,9 @@ TargetOpt = Annotated[
 def report(diagnostics: list[Diagnostic], fmt: Format) -> None:
     """Text to stderr like a compiler; JSON list to stdout."""
     if fmt is Format.json:
-        sys.stdout.write(diagnostics_to_json(diagnostics))
+        sys.stdout.write(json_report(diagnostics))
     else:
-        for diag in diagnostics:
-            sys.stderr.write(diag.as_text() + "\n")
+        sys.stderr.write(text_report(diagnostics))
 
 
 def fail(exc: MonctlError, fmt: Format) -> NoReturn:
@@ -83,13 +83,13 @@ def render(
     target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Validate, then write every artifact into --out atomically (or --check for drift)."""
-    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model, render_model
+    """Validate, then write every artifact of --target into --out atomically (or --check for drift)."""
+    from erpgo_monctl.pipeline import load_model, render_model
+    from erpgo_monctl.render.targets import target_named
     from erpgo_monctl.write import drift, write_tree
 
-    if target not in RENDER_TARGETS:
-        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, warnings = load_model(spec, env)
         report(warnings, fmt)
         files = render_model(model, target)
@@ -147,15 +147,13 @@ def test_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
-    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model
-    from erpgo_monctl.verify.kubernetes import run_kubernetes_tests
-    from erpgo_monctl.verify.testing import run_tests
+    from erpgo_monctl.pipeline import load_model, run_unit_tests
+    from erpgo_monctl.render.targets import target_named
 
-    if target not in RENDER_TARGETS:
-        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, warnings = load_model(spec, env)
-        results = run_kubernetes_tests(model) if target == "kubernetes" else run_tests(model)
+        results = run_unit_tests(model, target)
     except MonctlError as exc:
         fail(exc, fmt)
     failed = [r for r in results if not r.ok]
@@ -183,7 +181,7 @@ def lint(
     ] = None,
 ) -> None:
     """Best-practice findings with stable rule ids. Exit 0, or 1 if any finding is at error level."""
-    from erpgo_monctl.diagnostics import UsageError, has_errors
+    from erpgo_monctl.diagnostics import has_errors
     from erpgo_monctl.lint import BY_ID, lint_model, unknown_rule_message
     from erpgo_monctl.lint.explain import explain_text
     from erpgo_monctl.lint.sarif import sarif_json
@@ -227,13 +225,13 @@ def routes(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
-    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model
+    from erpgo_monctl.pipeline import load_model
+    from erpgo_monctl.render.targets import target_named
     from erpgo_monctl.report.routes import format_routing, route_report
     from erpgo_monctl.validate import Context
 
-    if target not in RENDER_TARGETS:
-        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}"), fmt)
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, _ = load_model(spec, env)
     except MonctlError as exc:
         fail(exc, fmt)
@@ -258,6 +256,23 @@ def routes(
             sys.stdout.write(format_routing(entry) + "\n")
         report(problems, fmt)
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="existing configuration files", show_default=False)],
+    out: Annotated[
+        Path | None, typer.Option("-o", "--output", help="spec file to write (default: stdout)")
+    ] = None,
+    split: Annotated[
+        bool, typer.Option("--split", help="one included file per input file (needs -o)")
+    ] = False,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Write a spec from Prometheus, Alertmanager, rule, Sloth or OpenSLO files (exit 1: not all carried)."""
+    from erpgo_monctl.importer.command import run_import
+
+    raise typer.Exit(run_import(files, out, split, fmt is Format.json))
 
 
 def main() -> None:

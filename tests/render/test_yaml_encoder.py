@@ -105,3 +105,18 @@ def test_output_is_readable_block_yaml() -> None:
 def test_yaml11_booleans_are_quoted_so_go_reads_strings() -> None:
     text = dump_yaml({"a": "yes", "b": "off", "c": "y"})
     assert pyyaml.safe_load(text) == {"a": "yes", "b": "off", "c": "y"}
+
+
+def test_commented_mappings_get_their_comment_above_and_read_back_unchanged() -> None:
+    from erpgo_monctl.render.yaml_encoder import Commented
+
+    item = Commented({"alert": "A", "expr": "up == 0"})
+    item.comment = "from rules.yml:7"
+    section = Commented({"receiver": "x"})
+    section.comment = "from am.yml:3"
+    text = dump_yaml({"alerts": [item], "route": section})
+    assert text == (
+        "alerts:\n# from rules.yml:7\n- alert: A\n  expr: 'up == 0'\n# from am.yml:3\nroute:\n  receiver: x\n"
+    )
+    expected = {"alerts": [{"alert": "A", "expr": "up == 0"}], "route": {"receiver": "x"}}
+    assert pyyaml.safe_load(text) == expected

@@ -12,20 +12,22 @@ from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path, secrets_by_component
+from erpgo_monctl.resolve.layout import COMPOSE
+from erpgo_monctl.resolve.model import Model, secret_path, secrets_by_component
+from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
 from erpgo_monctl.spec.operations import Component
 
-COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
+COMPOSE_FILE = COMPOSE.path("compose")
 LOG_DIR_IN_AGENT = "/var/log/erpgo"  # where agents see `logging.host_log_dir`
-ALLOY_HTTP_PORT = 12345
+ALLOY_HTTP_PORT = COMPOSE.ports["alloy"]
 ALLOY_DATA = "/var/lib/alloy/data"
 
 # Container-side ports of the images (fixed by the image or by our command flags).
-PROMETHEUS_PORT = 9090
-ALERTMANAGER_PORT = 9093
-GRAFANA_PORT = 3000
-NODE_EXPORTER_PORT = 9100
-CADVISOR_PORT = 8080
+PROMETHEUS_PORT = COMPOSE.ports["prometheus"]
+ALERTMANAGER_PORT = COMPOSE.ports["alertmanager"]
+GRAFANA_PORT = COMPOSE.ports["grafana"]
+NODE_EXPORTER_PORT = COMPOSE.ports["node-exporter"]
+CADVISOR_PORT = COMPOSE.ports["cadvisor"]
 
 # Keys after image/container_name/restart, in the order every service prints them.
 SERVICE_KEYS = (
@@ -44,6 +46,16 @@ SERVICE_KEYS = (
 
 # Cheap readiness probes, only for images known to ship busybox/alpine `wget`.
 _PROBE_TIMING = {"interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
+
+
+def _mount(key: str) -> str:
+    """A read-only bind mount of a rendered file or directory at its in-container path (layout table)."""
+    return f"./{COMPOSE.path(key)}:{COMPOSE.mount(key)}:ro"
+
+
+def _rule_kinds(model: Model) -> list[str]:
+    kinds = [("alerts", model.alert_groups), ("recording", model.recording_groups), ("slo", model.slo_rules)]
+    return [kind for kind, present in kinds if present]
 
 
 def _wget_probe(url: str) -> dict[str, Any]:
@@ -74,8 +86,8 @@ def _service(
 
 
 def _prometheus(model: Model) -> dict[str, Any]:
-    volumes = ["./configs/prometheus.yml:/etc/prometheus/prometheus.yml:ro"]
-    volumes += [f"./configs/{name}:/etc/prometheus/{name}:ro" for name in rule_file_names(model)]
+    volumes = [_mount("prometheus")]
+    volumes += [_mount(f"{kind}_rules") for kind in _rule_kinds(model)]
     volumes.append("prometheus_data:/prometheus")
     return _service(
         model,
@@ -83,7 +95,7 @@ def _prometheus(model: Model) -> dict[str, Any]:
         model.spec.stack.prometheus,
         PROMETHEUS_PORT,
         command=[
-            "--config.file=/etc/prometheus/prometheus.yml",
+            f"--config.file={COMPOSE.mount('prometheus')}",
             "--storage.tsdb.path=/prometheus",
             f"--storage.tsdb.retention.time={model.spec.prometheus.retention}",
             "--web.enable-lifecycle",
@@ -100,9 +112,9 @@ def _alertmanager(model: Model) -> dict[str, Any]:
         "alertmanager",
         model.spec.stack.alertmanager,
         ALERTMANAGER_PORT,
-        command=["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+        command=[f"--config.file={COMPOSE.mount('alertmanager')}", "--storage.path=/alertmanager"],
         volumes=[
-            "./configs/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro",
+            _mount("alertmanager"),
             "alertmanager_data:/alertmanager",
         ],
         healthcheck=_wget_probe(f"http://localhost:{ALERTMANAGER_PORT}/-/ready"),
@@ -123,8 +135,8 @@ def _grafana(model: Model, with_loki: bool) -> dict[str, Any]:
         },
         volumes=[
             "grafana_data:/var/lib/grafana",
-            "./configs/grafana/provisioning:/etc/grafana/provisioning:ro",
-            "./configs/grafana/dashboards:/var/lib/grafana/dashboards:ro",
+            _mount("grafana_provisioning"),
+            _mount("grafana_dashboards"),
         ],
         depends_on=["prometheus", "loki"] if with_loki else ["prometheus"],
         healthcheck=_wget_probe(f"http://localhost:{GRAFANA_PORT}/api/health"),
@@ -138,8 +150,8 @@ def _loki(model: Model, component: Component) -> dict[str, Any]:
         "loki",
         component,
         model.spec.logging.loki.http_port,
-        command=["-config.file=/etc/loki/config.yml"],
-        volumes=["./configs/loki.yml:/etc/loki/config.yml:ro", "loki_data:/loki"],
+        command=[f"-config.file={COMPOSE.mount('loki')}"],
+        volumes=[_mount("loki"), "loki_data:/loki"],
     )
 
 
@@ -148,13 +160,13 @@ def _log_sources(model: Model) -> list[str]:
     assert model.spec.logging is not None
     logging = model.spec.logging
     mounts: list[str] = []
-    if any(job.paths for job in logging.jobs):
+    if any(isinstance(job, FileLogJob) for job in logging.jobs):
         mounts.append(f"{logging.host_log_dir}:{LOG_DIR_IN_AGENT}:ro")
     sockets = sorted(
         {
             job.docker.host.removeprefix("unix://")
             for job in logging.jobs
-            if job.docker is not None and job.docker.host.startswith("unix://")
+            if isinstance(job, DockerLogJob) and job.docker.host.startswith("unix://")
         }
     )
     mounts += [f"{socket}:{socket}:ro" for socket in sockets]
@@ -171,10 +183,10 @@ def _alloy(model: Model, component: Component) -> dict[str, Any]:
             "run",
             f"--server.http.listen-addr=0.0.0.0:{ALLOY_HTTP_PORT}",
             f"--storage.path={ALLOY_DATA}",
-            "/etc/alloy/config.alloy",
+            str(COMPOSE.mount("alloy")),
         ],
         volumes=[
-            "./configs/alloy/config.alloy:/etc/alloy/config.alloy:ro",
+            _mount("alloy"),
             f"alloy_data:{ALLOY_DATA}",
             *_log_sources(model),
         ],
@@ -191,9 +203,9 @@ def _promtail(model: Model, component: Component) -> dict[str, Any]:
         "promtail",
         component,
         promtail.http_port,
-        command=["-config.file=/etc/promtail/config.yml"],
+        command=[f"-config.file={COMPOSE.mount('promtail')}"],
         volumes=[
-            "./configs/promtail.yml:/etc/promtail/config.yml:ro",
+            _mount("promtail"),
             f"promtail_data:{positions_dir}",
             *_log_sources(model),
         ],

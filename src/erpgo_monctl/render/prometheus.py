@@ -6,12 +6,12 @@ prometheus.yml, which `promtool check config` rejects).
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path
+from erpgo_monctl.resolve.layout import COMPOSE
+from erpgo_monctl.resolve.model import Model, secret_path
 
 
 def _scrape_config(model: Model, index: int) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None
     targets = alertmanager_targets or list(settings.alertmanagers)
     config: dict[str, Any] = {
         "global": global_,
-        "rule_files": rule_file_names(model),
+        "rule_files": list(model.rule_files),
         "alerting": {"alertmanagers": [{"static_configs": [{"targets": targets}]}]},
         "scrape_configs": [_scrape_config(model, i) for i in range(len(model.scrape_jobs))],
     }
@@ -70,4 +70,4 @@ def _remote_write(remote: Any) -> dict[str, Any]:
 def render(model: Model) -> Files:
     """Render configs/prometheus.yml."""
     text = dump_yaml(build_prometheus_config(model), model.header)
-    return {PurePosixPath("configs/prometheus.yml"): text.encode()}
+    return {COMPOSE.path("prometheus"): text.encode()}

@@ -35,6 +35,16 @@ _YAML11_SPECIAL = {
 _SINGLE_SAFE = re.compile(r"[\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe]*")
 
 
+class Commented(dict[str, Any]):
+    """A mapping emitted with a `# comment` line above it (e.g. where an imported item came from)."""
+
+    comment: str = ""
+
+
+def _comment_line(item: Any, indent: str) -> str:
+    return f"\n{indent}# {item.comment}" if type(item) is Commented and item.comment else ""
+
+
 def _quote(text: str) -> str:
     """'single' quotes when the text needs no escapes (readable matchers), else JSON-style double."""
     if (
@@ -111,6 +121,8 @@ def _emit(value: Any, indent: str, out: list[str]) -> None:
             out.append(" {}")
             return
         for key, item in value.items():
+            if type(item) is Commented:
+                out.append(_comment_line(item, indent))
             out.append(f"\n{indent}{_scalar(str(key))}:")
             _emit_child(item, indent, out, in_list=False)
     elif isinstance(value, list):
@@ -118,6 +130,8 @@ def _emit(value: Any, indent: str, out: list[str]) -> None:
             out.append(" []")
             return
         for item in value:
+            if type(item) is Commented:
+                out.append(_comment_line(item, indent))
             out.append(f"\n{indent}-")
             _emit_child(item, indent, out, in_list=True)
     else:

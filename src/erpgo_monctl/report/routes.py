@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes, spec_path
+from erpgo_monctl.analysis.routing import RouteMatcher, RoutePath, iter_routes
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,8 @@ def route_report(model: Model, target: str = "compose") -> RouteReport:
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
-    for alert in model.alert_rules():
-        labels = model.routing_labels(alert.rule)
-        labels = {**labels, **{k: v for k, v in extra.items() if k not in labels}}
+    for alert in model.alerts:
+        labels = {**alert.routing_labels, **{k: v for k, v in extra.items() if k not in alert.routing_labels}}
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
@@ -59,9 +59,9 @@ def route_report(model: Model, target: str = "compose") -> RouteReport:
         catch_all = all(match.path in ((), offset) for match in matches)
         outside = all(len(match.path) < len(offset) for match in matches)
         receivers = tuple(m.receiver for m in matches)
-        alerts.append(AlertRouting(alert.rule.alert, labels, receivers, catch_all, alert.spec_path, outside))
+        alerts.append(AlertRouting(alert.name, labels, receivers, catch_all, alert.name_path, outside))
     unreachable = [
-        (path[len(offset) :], spec_path(path[len(offset) :]))
+        (path[len(offset) :], route_spec_path(path[len(offset) :]))
         for path, _ in iter_routes(root)
         if path not in reached and path[: len(offset)] == offset
     ]

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,7 @@ from ruamel.yaml.error import YAMLError
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.verify.testing import UnitTestResult
-from erpgo_monctl.verify.tools import CheckResult, Unreadable, _load_yaml, require, run_tool
+from erpgo_monctl.verify.tools import CheckResult, Unreadable, _load_yaml, require, run_parallel, run_tool
 
 KUSTOMIZATION = "kustomization.yaml"
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
@@ -344,16 +342,15 @@ def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
             )
             for test in sorted((scratch / "tests").glob("*.yml"))
         ]
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            results += pool.map(lambda command: run_tool(*command), commands)
+        results += run_parallel([partial(run_tool, *command) for command in commands])
     return results
 
 
-def run_kubernetes_tests(model: Model) -> list[UnitTestResult]:
-    """`monctl test --target kubernetes`: the same promtool unit tests on the PrometheusRules' groups,
-    and the spec's route tests through amtool on the operator's merge of the AlertmanagerConfig
-    (receivers renamed <namespace>/<name>/<receiver>, the namespace label the alerts carry added)."""
-    from erpgo_monctl.render.kubernetes import render
+def run_kubernetes_tests(model: Model, root: Path) -> list[UnitTestResult]:
+    """`monctl test --target kubernetes` on the tree rendered into `root`: the same promtool unit
+    tests on the PrometheusRules' groups, and the spec's route tests through amtool on the
+    operator's merge of the AlertmanagerConfig (receivers renamed <namespace>/<name>/<receiver>,
+    the namespace label the alerts carry added)."""
     from erpgo_monctl.render.kubernetes.alertmanager import alertmanager_config_name
     from erpgo_monctl.render.kubernetes.operator import receiver_name
     from erpgo_monctl.render.kubernetes.resources import settings
@@ -362,26 +359,21 @@ def run_kubernetes_tests(model: Model) -> list[UnitTestResult]:
     promtool = require("promtool")
     amtool = require("amtool") if model.spec.alertmanager.route_tests else ""
     config = settings(model)
-    with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
-        root = Path(tmp)
-        for relative, content in render(model).items():
-            (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            (root / relative).write_bytes(content)
-        documents, _ = load_resources(root)
-        with scratch_tree(root, documents) as scratch:
-            results = run_test_files(model, scratch, promtool)
-            if not amtool:
-                return results
-            merged = next(scratch.glob("*.alertmanager.yml"))
-            if config.alertmanager_mode == "alertmanager_config":
-                name = alertmanager_config_name(model)
-                extra = {"namespace": config.namespace} if config.namespace_label else {}
-                return results + run_route_tests(
-                    model,
-                    scratch,
-                    amtool,
-                    merged,
-                    lambda receiver: receiver_name(config.namespace, name, receiver),
-                    extra,
-                )
-            return results + run_route_tests(model, scratch, amtool, merged)
+    documents, _ = load_resources(root)
+    with scratch_tree(root, documents) as scratch:
+        results = run_test_files(model, scratch, promtool)
+        if not amtool:
+            return results
+        merged = next(scratch.glob("*.alertmanager.yml"))
+        if config.alertmanager_mode == "alertmanager_config":
+            name = alertmanager_config_name(model)
+            extra = {"namespace": config.namespace} if config.namespace_label else {}
+            return results + run_route_tests(
+                model,
+                scratch,
+                amtool,
+                merged,
+                lambda receiver: receiver_name(config.namespace, name, receiver),
+                extra,
+            )
+        return results + run_route_tests(model, scratch, amtool, merged)

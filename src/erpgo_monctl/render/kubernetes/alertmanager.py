@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from erpgo_monctl.analysis.matchers import parse_matcher
 from erpgo_monctl.render.alertmanager import build_alertmanager_config
 from erpgo_monctl.render.kubernetes.resources import (
     ALERTMANAGER_SECRETS_MOUNT,
@@ -34,7 +35,6 @@ from erpgo_monctl.render.kubernetes.resources import (
 )
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.model import SECRETS_MOUNT, Model
-from erpgo_monctl.spec.alertmanager import parse_matcher
 
 CONFIG_KEY = "alertmanager.yaml"
 NULL_RECEIVER = "null"  # the operator's root receiver when the CR's own configuration has none
@@ -54,8 +54,8 @@ def _selector(path: str, settings: Settings) -> dict[str, str]:
 def _matchers(texts: list[str]) -> list[dict[str, str]]:
     found = []
     for text in texts:
-        name, op, value = parse_matcher(text)
-        found.append({"name": name, "matchType": op, "value": value})
+        matcher = parse_matcher(text)
+        found.append({"name": matcher.label, "matchType": matcher.op, "value": matcher.value})
     return found
 
 
