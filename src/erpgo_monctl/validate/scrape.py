@@ -5,10 +5,8 @@ E340 a probe job names no module; E341 an expression reads a probe_* series no p
 never appears); E342 a probe target the module's prober cannot probe; E343 a route names an
 undefined time interval; E344 a notification template file Alertmanager cannot parse or execute
 (a receiver text naming a template no file defines is E250, validate/templates.py); E347 two
-probe modules or time intervals with one name; E348 a time zone in a time interval the Kubernetes
-target's AlertmanagerConfig cannot carry (its MuteTimeInterval has no location: it is UTC); E349
-what the Kubernetes target does not carry yet (template files; in an AlertmanagerConfig the
-Opsgenie/VictorOps/SNS/Webex receivers and http_config beyond a webhook's token).
+probe modules or time intervals with one name. What the Kubernetes target cannot carry is
+validate/kubernetes.py's.
 """
 
 from __future__ import annotations
@@ -100,20 +98,6 @@ def _time_intervals(ctx: Context) -> list[Diagnostic]:
                 )
             )
         names.add(interval.name)
-    kubernetes = ctx.model.spec.kubernetes
-    if _targets_kubernetes(ctx) and kubernetes.alertmanager.mode == "alertmanager_config":
-        for i, interval in enumerate(am.time_intervals):
-            for p, period in enumerate(interval.time_intervals):
-                if period.location not in (None, "UTC", "Etc/UTC"):
-                    found.append(
-                        ctx.diag(
-                            ("alertmanager", "time_intervals", i, "time_intervals", p, "location"),
-                            "E348",
-                            f"location {period.location!r}: kubernetes.alertmanager.mode "
-                            "alertmanager_config renders an AlertmanagerConfig, whose time intervals are "
-                            "UTC (no location field); write the times in UTC, or use mode secret",
-                        )
-                    )
     for path, route in iter_routes(am.route):
         for key in ("mute_time_intervals", "active_time_intervals"):
             for k, name in enumerate(getattr(route, key, [])):
@@ -141,56 +125,5 @@ def _templates(ctx: Context) -> list[Diagnostic]:
     ]
 
 
-def _targets_kubernetes(ctx: Context) -> bool:
-    """The spec has a `kubernetes:` section: it is meant for `render --target kubernetes` too."""
-    return "kubernetes" in ctx.model.spec.model_fields_set
-
-
-_NOT_IN_ALERTMANAGER_CONFIG = ("opsgenie", "victorops", "sns", "webex")
-
-
-def _kubernetes(ctx: Context) -> list[Diagnostic]:
-    """What render/kubernetes/alertmanager.py would leave out: refused, never dropped silently."""
-    kubernetes, am = ctx.model.spec.kubernetes, ctx.model.spec.alertmanager
-    if not _targets_kubernetes(ctx):
-        return []
-    found = [
-        ctx.diag(
-            ("alertmanager", "templates", t),
-            "E349",
-            f"notification template {template.name!r}: the kubernetes target does not ship template files "
-            "to the operator's Alertmanager yet; inline the text in the receivers, or render for compose",
-        )
-        for t, template in enumerate(am.templates)
-    ]
-    if kubernetes.alertmanager.mode != "alertmanager_config":
-        return found
-    for r, receiver in enumerate(am.receivers):
-        for kind in _NOT_IN_ALERTMANAGER_CONFIG:
-            if getattr(receiver, kind):
-                found.append(
-                    ctx.diag(
-                        ("alertmanager", "receivers", r, kind),
-                        "E349",
-                        f"{kind} receivers are not carried into the AlertmanagerConfig yet: use "
-                        "kubernetes.alertmanager.mode secret (the whole alertmanager.yaml)",
-                    )
-                )
-        for kind in ("slack", "webhook", "pagerduty"):
-            for c, config in enumerate(getattr(receiver, kind)):
-                client = config.http_config
-                if client is None or (kind == "webhook" and client.model_fields_set <= {"authorization"}):
-                    continue
-                found.append(
-                    ctx.diag(
-                        ("alertmanager", "receivers", r, kind, c, "http_config"),
-                        "E349",
-                        "http_config is not carried into the AlertmanagerConfig yet (only a webhook's "
-                        "authorization is): use kubernetes.alertmanager.mode secret",
-                    )
-                )
-    return found
-
-
 def check(ctx: Context) -> list[Diagnostic]:
-    return _probes(ctx) + _probe_metrics(ctx) + _time_intervals(ctx) + _templates(ctx) + _kubernetes(ctx)
+    return _probes(ctx) + _probe_metrics(ctx) + _time_intervals(ctx) + _templates(ctx)

@@ -1,0 +1,107 @@
+"""What `render --target kubernetes` cannot carry yet is refused, never dropped from the output silently.
+
+Only for a spec with a `kubernetes:` section (one meant for that target too; a spec without one
+renders for Kubernetes with the section's defaults and is not judged here).
+
+E348 a time interval `location` other than UTC in mode alertmanager_config (the CRD's time
+intervals have none); E349 notification template files (no file reaches the operator's
+Alertmanager), and in an AlertmanagerConfig the Opsgenie/VictorOps/SNS/Webex receivers and
+`http_config` beyond a webhook's token; E350 a scrape job's discovery, relabelling, TLS/auth,
+params, limits or honor_* (the ScrapeConfig renderer writes static targets only so far).
+"""
+
+from __future__ import annotations
+
+from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.spec.scrape import HTTPClient, ScrapeSettings
+from erpgo_monctl.validate.context import Context
+
+_NOT_IN_ALERTMANAGER_CONFIG = ("opsgenie", "victorops", "sns", "webex")
+# ScrapeSettings keys render/kubernetes/scrape.py writes; every other key set is refused (E350)
+_CARRIED = frozenset(
+    {"name", "kind", "targets", "labels", "metrics_path", "scheme", "scrape_interval", "scrape_timeout"}
+    | {"description", "metric_prefixes", "lint_ignore"}
+)
+
+
+def _time_intervals(ctx: Context) -> list[Diagnostic]:
+    found = []
+    for i, interval in enumerate(ctx.model.spec.alertmanager.time_intervals):
+        for p, period in enumerate(interval.time_intervals):
+            if period.location not in (None, "UTC", "Etc/UTC"):
+                found.append(
+                    ctx.diag(
+                        ("alertmanager", "time_intervals", i, "time_intervals", p, "location"),
+                        "E348",
+                        f"location {period.location!r}: kubernetes.alertmanager.mode "
+                        "alertmanager_config renders an AlertmanagerConfig, whose time intervals are "
+                        "UTC (no location field); write the times in UTC, or use mode secret",
+                    )
+                )
+    return found
+
+
+def _alertmanager_config(ctx: Context) -> list[Diagnostic]:
+    found = []
+    for r, receiver in enumerate(ctx.model.spec.alertmanager.receivers):
+        for kind in _NOT_IN_ALERTMANAGER_CONFIG:
+            if getattr(receiver, kind):
+                found.append(
+                    ctx.diag(
+                        ("alertmanager", "receivers", r, kind),
+                        "E349",
+                        f"{kind} receivers are not carried into the AlertmanagerConfig yet: use "
+                        "kubernetes.alertmanager.mode secret (the whole alertmanager.yaml)",
+                    )
+                )
+        for kind in ("slack", "webhook", "pagerduty"):
+            for c, config in enumerate(getattr(receiver, kind)):
+                client: HTTPClient | None = config.http_config
+                if client is None or (kind == "webhook" and client.model_fields_set <= {"authorization"}):
+                    continue
+                found.append(
+                    ctx.diag(
+                        ("alertmanager", "receivers", r, kind, c, "http_config"),
+                        "E349",
+                        "http_config is not carried into the AlertmanagerConfig yet (only a webhook's "
+                        "authorization is): use kubernetes.alertmanager.mode secret",
+                    )
+                )
+    return found
+
+
+def _scrape_jobs(ctx: Context) -> list[Diagnostic]:
+    spec = ctx.model.spec
+    jobs: list[tuple[str, int, ScrapeSettings]] = [("services", i, s) for i, s in enumerate(spec.services)]
+    jobs += [("exporters", i, e) for i, e in enumerate(spec.exporters)]
+    found = []
+    for section, index, job in jobs:
+        for key in sorted(job.model_fields_set - _CARRIED):
+            found.append(
+                ctx.diag(
+                    (section, index, key),
+                    "E350",
+                    f"{key}: the kubernetes target writes a ScrapeConfig with static targets only so far, "
+                    "so this would be left out of it; remove it, or scrape this job with a ServiceMonitor/"
+                    "PodMonitor written by hand",
+                )
+            )
+    return found
+
+
+def check(ctx: Context) -> list[Diagnostic]:
+    if "kubernetes" not in ctx.model.spec.model_fields_set:
+        return []
+    am = ctx.model.spec.alertmanager
+    found = [
+        ctx.diag(
+            ("alertmanager", "templates", t),
+            "E349",
+            f"notification template {template.name!r}: the kubernetes target does not ship template files "
+            "to the operator's Alertmanager yet; inline the text in the receivers, or render for compose",
+        )
+        for t, template in enumerate(am.templates)
+    ]
+    if ctx.model.spec.kubernetes.alertmanager.mode == "alertmanager_config":
+        found += _time_intervals(ctx) + _alertmanager_config(ctx)
+    return found + _scrape_jobs(ctx)
