@@ -183,4 +183,3 @@ class Alertmanager(Strict):
                 "receivers send email but no `smtp:` block says how: add smtp: {smarthost, from, ...}"
             )
         return self
-
