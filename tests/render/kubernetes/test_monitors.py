@@ -1,4 +1,4 @@
-"""ServiceMonitor, PodMonitor and Probe where they scrape exactly what prometheus.yml scrapes; else ScrapeConfig."""
+"""ServiceMonitor, PodMonitor and Probe where they scrape just what prometheus.yml does; else ScrapeConfig."""
 
 from __future__ import annotations
 
@@ -112,7 +112,8 @@ def test_pod_discovery_is_a_pod_monitor_watching_every_namespace(discovered: Tre
     assert spec["namespaceSelector"] == {"any": True}  # Prometheus' discovery without namespaces
     (endpoint,) = spec["podMetricsEndpoints"]
     assert "port" not in endpoint  # every port, as prometheus.yml's job scrapes
-    assert endpoint["relabelings"][-1] == {"targetLabel": "job", "replacement": "sidecars", "action": "replace"}
+    job_label = {"targetLabel": "job", "replacement": "sidecars", "action": "replace"}
+    assert endpoint["relabelings"][-1] == job_label
 
 
 def test_what_a_monitor_cannot_say_stays_a_scrape_config(discovered: Tree) -> None:
@@ -133,9 +134,8 @@ def test_probe_jobs_are_probes_asking_the_cluster_blackbox_exporter(erpgo_kubern
     assert probe["jobName"] == "probe-public-api"
     assert probe["module"] == "https_2xx"
     assert probe["prober"] == {"url": "blackbox-exporter.monitoring.svc:9115", "path": "/probe"}
-    assert probe["targets"] == {
-        "staticConfig": {"static": ["https://api.erpgo.example.com/health"], "labels": {"service": "erpgo-api"}}
-    }
+    static = {"static": ["https://api.erpgo.example.com/health"], "labels": {"service": "erpgo-api"}}
+    assert probe["targets"] == {"staticConfig": static}
     assert "probe-public-api" not in resources(erpgo_kubernetes, "ScrapeConfig")
 
 

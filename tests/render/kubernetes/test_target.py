@@ -60,7 +60,8 @@ def test_same_scrape_targets_as_compose(rendered: Tree, erpgo_kubernetes: Tree) 
     }
     for probe in (p["spec"] for p in resources(erpgo_kubernetes, "Probe").values()):
         static = probe["targets"]["staticConfig"]
-        targets = [{"targets": static["static"], **({"labels": static["labels"]} if "labels" in static else {})}]
+        labels = {"labels": static["labels"]} if "labels" in static else {}
+        targets = [{"targets": static["static"], **labels}]
         k8s[probe["jobName"]] = (targets, probe["prober"]["path"], probe["interval"])
     assert resources(erpgo_kubernetes, "Probe")  # ERPGo's probe job is compared too
     interval = prometheus["global"]["scrape_interval"]
