@@ -25,6 +25,7 @@ class AlertRouting:
     receivers: tuple[str, ...]
     catch_all: bool  # reached only the root route's receiver
     spec_path: PathKey
+    outside: bool = False  # kubernetes: never entered the spec's routes (no namespace label)
     silenced: tuple[str | None, ...] = ()  # per receiver, why it is silent at --at TIME (None: it sends)
 
 
@@ -34,35 +35,54 @@ class RouteReport:
     unreachable: list[tuple[RoutePath, PathKey]]
 
 
-def route_report(model: Model, at: datetime | None = None) -> RouteReport:
-    """Where each alert goes, and which routes nothing reaches; with `at`, which routes are silent then."""
-    root = model.spec.alertmanager.route
-    intervals = model.time_intervals
+def route_report(model: Model, target: str = "compose", at: datetime | None = None) -> RouteReport:
+    """Where each alert goes, and which routes nothing reaches; with `at`, which routes are silent then.
+
+    With target kubernetes (AlertmanagerConfig mode) the tree is the operator's merge: the spec's
+    root route is the first child of the cluster's root, entered only with the namespace label.
+    """
+    root = spec_root = model.spec.alertmanager.route
+    extra: dict[str, str] = {}
+    offset: RoutePath = ()  # where the spec's root route sits in the evaluated tree
+    if target == "kubernetes":
+        from erpgo_monctl.render.kubernetes.routing import cluster_routing
+
+        cluster = cluster_routing(model)
+        if cluster is not None:
+            root, extra, offset = cluster.root, cluster.extra_labels, (0,)
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
     for alert in model.alerts:
-        name, labels, path = alert.name, alert.routing_labels, alert.name_path
+        labels = {**alert.routing_labels, **{k: v for k, v in extra.items() if k not in alert.routing_labels}}
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
                 reached.add(match.path[:depth])
-        catch_all = all(match.path == () for match in matches)
+        catch_all = all(match.path in ((), offset) for match in matches)
+        outside = all(len(match.path) < len(offset) for match in matches)
         silenced: tuple[str | None, ...] = ()
         if at is not None:
-            silenced = tuple(
-                None if m.path == () else silenced_by(_route(root, m.path), intervals, at) for m in matches
-            )
+            silenced = tuple(_silenced(spec_root, m.path[len(offset) :], model, at) for m in matches)
         receivers = tuple(m.receiver for m in matches)
-        alerts.append(AlertRouting(name, labels, receivers, catch_all, path, silenced))
-    unreachable = [(path, route_spec_path(path)) for path, _ in iter_routes(root) if path not in reached]
+        alerts.append(
+            AlertRouting(alert.name, labels, receivers, catch_all, alert.name_path, outside, silenced)
+        )
+    unreachable = [
+        (path[len(offset) :], route_spec_path(path[len(offset) :]))
+        for path, _ in iter_routes(root)
+        if path not in reached and path[: len(offset)] == offset
+    ]
     return RouteReport(alerts, unreachable)
 
 
-def _route(root: RootRoute, path: RoutePath) -> Route:
+def _silenced(root: RootRoute, path: RoutePath, model: Model, at: datetime) -> str | None:
+    """Why the spec's route at `path` sends nothing at `at` (the root route has no intervals), or None."""
+    if path == ():
+        return None
     found = route_at(root, path)
     assert isinstance(found, Route)
-    return found
+    return silenced_by(found, model.time_intervals, at)
 
 
 def format_routing(entry: AlertRouting) -> str:
@@ -74,6 +94,8 @@ def format_routing(entry: AlertRouting) -> str:
             entry.receivers, entry.silenced or (None,) * len(entry.receivers), strict=True
         )
     ]
+    if entry.outside:
+        note = "  (not routed by the spec: the AlertmanagerConfig only sees alerts with its namespace label)"
     return f"{entry.alert} {{{shown}}} -> {', '.join(receivers)}{note}"
 
 

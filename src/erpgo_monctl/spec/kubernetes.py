@@ -143,6 +143,16 @@ class KubernetesScrape(Strict):
     )
 
 
+class KubernetesLogJob(Strict):
+    """Which pods a `logging.jobs` entry reads on the cluster (instead of its files or Docker API)."""
+
+    namespaces: list[Namespace] = Field(default_factory=list, description="default: every namespace")
+    selector: str | None = Field(
+        default=None,
+        description="Kubernetes label selector of the job's pods, e.g. app.kubernetes.io/name=erpgo-api",
+    )
+
+
 class Kubernetes(Strict):
     """Settings of the kubernetes render target."""
 
@@ -155,3 +165,7 @@ class Kubernetes(Strict):
     alertmanager: KubernetesAlertmanager = Field(default_factory=KubernetesAlertmanager)
     urls: KubernetesURLs = Field(default_factory=KubernetesURLs)
     scrape: KubernetesScrape = Field(default_factory=KubernetesScrape)
+    logs: dict[str, KubernetesLogJob] = Field(
+        default_factory=dict,
+        description="per logging.jobs name: the pods Alloy reads (a job without an entry reads every pod)",
+    )

@@ -12,8 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from erpgo_monctl.spec.re2_check import regex_problem
-from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, SecretFile, Slug, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, Interval, LabelMap, Regex, SecretFile, Slug, Strict
 
 Prober = Literal["http", "tcp", "icmp", "dns", "grpc"]
 IPProtocol = Literal["ip4", "ip6"]
@@ -35,14 +34,6 @@ class ProbeTLS(Strict):
         return self
 
 
-def _regexes(values: list[str]) -> list[str]:
-    for value in values:
-        problem = regex_problem(value)
-        if problem:
-            raise ValueError(f"{value!r} is not an RE2 regular expression: {problem}")
-    return values
-
-
 class HTTPModule(Strict):
     method: Literal["GET", "HEAD", "POST", "PUT", "OPTIONS"] = "GET"
     valid_status_codes: list[int] = Field(default_factory=list, description="empty: any 2xx")
@@ -50,8 +41,8 @@ class HTTPModule(Strict):
     headers: dict[str, str] = Field(default_factory=dict)
     fail_if_ssl: bool = False
     fail_if_not_ssl: bool = False
-    fail_if_body_matches_regexp: list[str] = Field(default_factory=list)
-    fail_if_body_not_matches_regexp: list[str] = Field(default_factory=list)
+    fail_if_body_matches_regexp: list[Regex] = Field(default_factory=list)
+    fail_if_body_not_matches_regexp: list[Regex] = Field(default_factory=list)
     preferred_ip_protocol: IPProtocol | None = None
     follow_redirects: bool | None = None
     tls_config: ProbeTLS | None = None
@@ -74,11 +65,6 @@ class HTTPModule(Strict):
                 )
         return value
 
-    @field_validator("fail_if_body_matches_regexp", "fail_if_body_not_matches_regexp")
-    @classmethod
-    def _re2(cls, value: list[str]) -> list[str]:
-        return _regexes(value)
-
     @model_validator(mode="after")
     def _ssl(self) -> HTTPModule:
         if self.fail_if_ssl and self.fail_if_not_ssl:
@@ -87,14 +73,9 @@ class HTTPModule(Strict):
 
 
 class QueryResponse(Strict):
-    expect: str | None = None
+    expect: Regex | None = None
     send: str | None = None
     starttls: bool | None = None
-
-    @field_validator("expect")
-    @classmethod
-    def _re2(cls, value: str | None) -> str | None:
-        return _regexes([value])[0] if value is not None else None
 
 
 class TCPModule(Strict):
@@ -168,8 +149,8 @@ class ProbeJob(Strict):
     targets: list[str] = Field(
         min_length=1, description="URLs (http), host:port (tcp, grpc), hosts (icmp, dns)"
     )
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
+    scrape_interval: Interval | None = None
+    scrape_timeout: Interval | None = None
     labels: LabelMap = Field(default_factory=dict)
     description: str = ""
 

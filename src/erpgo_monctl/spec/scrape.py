@@ -13,8 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from erpgo_monctl.spec.re2_check import regex_problem
-from erpgo_monctl.spec.types import Duration, HostPort, SecretFile, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, Interval, Regex, SecretFile, Strict
 
 URL_PATTERN = r"^https?://[^\s@/]+(?:/[^\s]*)?$"
 # relabel target_label of `replace`: a label name, or one built from ${1}/$name references
@@ -78,14 +77,6 @@ class HTTPClient(Strict):
         return self
 
 
-def _check_regex(value: str | None) -> str | None:
-    if value is not None:
-        problem = regex_problem(value)
-        if problem:
-            raise ValueError(f"{value!r} is not an RE2 regular expression: {problem}")
-    return value
-
-
 RelabelAction = Literal[
     "replace",
     "keep",
@@ -112,7 +103,7 @@ class RelabelConfig(Strict):
     action: RelabelAction = "replace"
     source_labels: list[str] | None = None
     separator: str | None = None
-    regex: str | None = Field(default=None, description="RE2, anchored by Prometheus as ^(?:regex)$")
+    regex: Regex | None = Field(default=None, description="RE2, anchored by Prometheus as ^(?:regex)$")
     modulus: int | None = Field(default=None, gt=0)
     target_label: str | None = None
     replacement: str | None = None
@@ -124,11 +115,6 @@ class RelabelConfig(Strict):
             if not _SOURCE_LABEL_RE.fullmatch(name):
                 raise ValueError(f"{name!r} is not a valid label name ([a-zA-Z_][a-zA-Z0-9_]*)")
         return value
-
-    @field_validator("regex")
-    @classmethod
-    def _re2(cls, value: str | None) -> str | None:
-        return _check_regex(value)
 
     @model_validator(mode="after")
     def _fields_per_action(self) -> RelabelConfig:
@@ -333,8 +319,8 @@ class ScrapeSettings(HTTPClient):
     kubernetes_sd: list[KubernetesSD] = Field(default_factory=list)
     metrics_path: str = Field(default="/metrics", pattern=r"^/[^\s?#]*$")
     scheme: Literal["http", "https"] = "http"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
+    scrape_interval: Interval | None = None
+    scrape_timeout: Interval | None = None
     honor_labels: bool = False
     honor_timestamps: bool | None = None
     params: dict[str, list[str]] = Field(default_factory=dict, description="URL query parameters")

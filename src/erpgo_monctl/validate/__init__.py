@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.validate import duplicates, labels, metrics, promql, references, routing, scrape, slo
+from erpgo_monctl.validate import (
+    duplicates,
+    intervals,
+    labels,
+    metrics,
+    promql,
+    promql_literals,
+    references,
+    routing,
+    scrape,
+    slo,
+    templates,
+)
 from erpgo_monctl.validate.context import Context
 
 
@@ -28,12 +40,15 @@ class Check:
 # In order: promql first, so an expression beyond the parser's limits stops the checks after it.
 CHECKS: tuple[Check, ...] = (
     Check("promql", promql.check),
+    Check("promql_literals", promql_literals.check),
     Check("references", references.check),
     Check("duplicates", duplicates.check),
     Check("metrics", metrics.check),
     Check("labels", labels.check),
     Check("routing", routing.check),
     Check("slo", slo.check),
+    Check("templates", templates.check),
+    Check("intervals", intervals.check),
     Check("scrape", scrape.check),
 )
 

@@ -3,14 +3,12 @@
 E340 a probe job names no module; E341 an expression reads a probe_* series no probe produces
 (the classic mistake: `kind: blackbox` scrapes the exporter's own /metrics, where probe_success
 never appears); E342 a probe target the module's prober cannot probe; E343 a route names an
-undefined time interval; E344 a notification template that does not parse; E345 a receiver text
-using `{{ template "x" }}` that no template file and no Alertmanager default defines; E347 two
+undefined time interval; E344 a notification template file Alertmanager cannot parse or execute
+(a receiver text naming a template no file defines is E250, validate/templates.py); E347 two
 probe modules or time intervals with one name.
 """
 
 from __future__ import annotations
-
-import re
 
 from erpgo_monctl.analysis.gotemplate import check_template
 from erpgo_monctl.analysis.promql import facts
@@ -21,22 +19,9 @@ from erpgo_monctl.spec.alertmanager import route_spec_path
 from erpgo_monctl.spec.probes import target_problem
 from erpgo_monctl.validate.context import Context
 from erpgo_monctl.validate.promql import expressions
+from erpgo_monctl.validate.templates import defined_templates
 
 PROBE_PREFIX = "probe_"
-# named templates Alertmanager's built-in default.tmpl defines (0.25)
-_DEFAULT_TEMPLATE_RE = re.compile(
-    r"__(?:subject|description|text_alert_list|alert_silence_link|alertmanager|alertmanagerURL)"
-    r"|(?:slack|pagerduty|opsgenie|victorops|pushover|wechat|telegram|webex|discord|sns|email)\.default\.\w+"
-    r"|email\.default\.(?:subject|html)"
-)
-_DEFINE_RE = re.compile(r"""\{\{-?\s*(?:define|block)\s+"([^"]+)\"""")
-_USE_RE = re.compile(r"""\{\{-?\s*template\s+"([^"]+)\"""")
-
-
-def notification_template_problems(text: str) -> list[str]:
-    """Why Alertmanager could not parse a notification template (switch to the shared checker here)."""
-    # structural problems only: the function list is Prometheus' (amtool catches Alertmanager's own)
-    return [problem.message for problem in check_template(text) if problem.structural]
 
 
 def _probes(ctx: Context) -> list[Diagnostic]:
@@ -129,30 +114,14 @@ def _time_intervals(ctx: Context) -> list[Diagnostic]:
 
 
 def _templates(ctx: Context) -> list[Diagnostic]:
-    am = ctx.model.spec.alertmanager
-    found: list[Diagnostic] = []
-    defined: set[str] = set()
-    for t, template in enumerate(am.templates):
-        for problem in notification_template_problems(template.text):
-            found.append(ctx.diag(("alertmanager", "templates", t, "text"), "E344", problem))
-        defined.update(_DEFINE_RE.findall(template.text))
-    for r, receiver in enumerate(am.receivers):
-        for kind in ("email", "slack", "webhook", "pagerduty", "opsgenie", "victorops", "sns", "webex"):
-            for c, config in enumerate(getattr(receiver, kind)):
-                for key, value in config:
-                    if not isinstance(value, str):
-                        continue
-                    for name in _USE_RE.findall(value):
-                        if name not in defined and not _DEFAULT_TEMPLATE_RE.fullmatch(name):
-                            found.append(
-                                ctx.diag(
-                                    ("alertmanager", "receivers", r, kind, c, key),
-                                    "E345",
-                                    f'{{{{ template "{name}" }}}} is defined by no template: add '
-                                    f'{{{{ define "{name}" }}}} to an alertmanager.templates entry',
-                                )
-                            )
-    return found
+    """Each template file as Alertmanager parses it (its functions, its data, the other files' names)."""
+    templates = ctx.model.spec.alertmanager.templates
+    names = defined_templates(templates)
+    return [
+        ctx.diag(("alertmanager", "templates", t, "text"), "E344", problem.message)
+        for t, template in enumerate(templates)
+        for problem in check_template(template.text, "alertmanager", names)
+    ]
 
 
 def check(ctx: Context) -> list[Diagnostic]:

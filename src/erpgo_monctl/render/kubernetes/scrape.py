@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from erpgo_monctl.render.blackbox import build_blackbox_config
 from erpgo_monctl.render.kubernetes.monitors import monitor, monitor_kind, probe
 from erpgo_monctl.render.kubernetes.resources import (
     MONITORING_V1ALPHA1,
@@ -35,7 +36,10 @@ from erpgo_monctl.render.kubernetes.scrape_fields import (
     limits,
     relabeling,
 )
+from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.model import Model, ScrapeJob
+
+BLACKBOX_KEY = "blackbox.yml"  # the ConfigMap key holding the exporter's modules
 
 
 def _scrape_config(
@@ -73,7 +77,8 @@ def _scrape_config(
 
 def scrape_resources(model: Model, settings: Settings) -> list[dict[str, Any]]:
     """One resource per scrape job, in the order of prometheus.yml's scrape_configs, then the
-    Secret of plain values the operator wants by reference (usernames, OAuth2 client ids), if any."""
+    Secret of plain values the operator wants by reference (usernames, OAuth2 client ids) and the
+    blackbox exporter's modules as a ConfigMap, if any."""
     jobs = list(model.scrape_jobs)
     names = unique_names([object_name(job.name) for job in jobs])
     plain = PlainValues(settings.scrape_values_secret_name)
@@ -89,4 +94,8 @@ def scrape_resources(model: Model, settings: Settings) -> list[dict[str, Any]]:
     if plain.values:
         body = {"type": "Opaque", "stringData": dict(sorted(plain.values.items()))}
         found.append(resource("v1", "Secret", plain.secret_name, settings, body))
+    if model.spec.probes is not None and model.spec.probes.modules:
+        # the modules the Probes name, for the cluster's blackbox exporter to load (docs/kubernetes.md)
+        data = {BLACKBOX_KEY: dump_yaml(build_blackbox_config(model))}
+        found.append(resource("v1", "ConfigMap", f"{model.spec.name}-blackbox", settings, {"data": data}))
     return found
