@@ -15,7 +15,7 @@ from erpgo_monctl.render.kubernetes import render
 from erpgo_monctl.render.kubernetes.monitors import label_selector
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.write import write_tree
-from tests.conftest import need
+from tests.conftest import REPO, need
 from tests.render.kubernetes.conftest import MINIMAL, Tree, resources
 
 runner = CliRunner()
@@ -185,3 +185,25 @@ def test_monitors_pass_the_operator_schemas_with_unknown_fields_refused(tmp_path
     assert result.exit_code == 0, result.stderr
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"servicemonitor-orders.yaml", "podmonitor-sidecars.yaml", "scrapeconfig-nodes.yaml"} <= names
+
+
+def test_every_discovery_and_security_setting_passes_the_scrape_config_schema(tmp_path: Path) -> None:
+    """tests/cases/features/everything.yaml: all discoveries, relabel actions, TLS, auth, OAuth2, probes."""
+    need("promtool")
+    need("prometheus-blackbox-exporter")
+    model, _ = load_model(REPO / "tests" / "cases" / "features" / "everything.yaml")
+    out = tmp_path / "out"
+    write_tree(render(model), out)
+    result = runner.invoke(app, ["check", str(out)])
+    assert result.exit_code == 0, result.stderr
+    workers = resources(render(model), "ScrapeConfig")["workers"]["spec"]
+    assert set(workers) >= {
+        "fileSDConfigs",
+        "dnsSDConfigs",
+        "httpSDConfigs",
+        "consulSDConfigs",
+        "dockerSDConfigs",
+        "kubernetesSDConfigs",
+        "oauth2",
+        "relabelings",
+    }
