@@ -1,4 +1,4 @@
-"""What the kubernetes target cannot carry yet is refused (E348-E350), only in a spec meant for it."""
+"""What the kubernetes target cannot carry yet is refused (E348, E349), only in a spec meant for it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from tests.validate.builder import context, minimal
 
 def _everything_unsupported() -> dict[str, object]:
     data = minimal()
-    data["services"][0]["relabel_configs"] = [{"target_label": "team", "replacement": "shop"}]
-    data["services"][0]["honor_labels"] = True
     am = data["alertmanager"]
     am["time_intervals"] = [{"name": "night", "time_intervals": [{"location": "Europe/Berlin"}]}]
     am["route"]["routes"] = [{"receiver": "team", "mute_time_intervals": ["night"]}]
@@ -30,8 +28,6 @@ def test_every_setting_the_target_would_drop_is_refused_where_it_is_written() ->
         ("E348", "alertmanager.time_intervals[0].time_intervals[0].location"),
         ("E349", "alertmanager.templates[0]"),
         ("E349", "alertmanager.receivers[0].webhook[0].http_config"),
-        ("E350", "services[0].honor_labels"),
-        ("E350", "services[0].relabel_configs"),
     }
 
 
@@ -39,4 +35,4 @@ def test_mode_secret_carries_the_whole_alertmanager_yaml_but_no_template_files()
     data = _everything_unsupported()
     data["kubernetes"] = {"alertmanager": {"mode": "secret"}}
     codes = sorted(d.code for d in kubernetes.check(context(data)))
-    assert codes == ["E349", "E350", "E350"]
+    assert codes == ["E349"]

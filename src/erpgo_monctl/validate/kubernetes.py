@@ -6,22 +6,16 @@ renders for Kubernetes with the section's defaults and is not judged here).
 E348 a time interval `location` other than UTC in mode alertmanager_config (the CRD's time
 intervals have none); E349 notification template files (no file reaches the operator's
 Alertmanager), and in an AlertmanagerConfig the Opsgenie/VictorOps/SNS/Webex receivers and
-`http_config` beyond a webhook's token; E350 a scrape job's discovery, relabelling, TLS/auth,
-params, limits or honor_* (the ScrapeConfig renderer writes static targets only so far).
+`http_config` beyond a webhook's token.
 """
 
 from __future__ import annotations
 
 from erpgo_monctl.diagnostics import Diagnostic
-from erpgo_monctl.spec.scrape import HTTPClient, ScrapeSettings
+from erpgo_monctl.spec.scrape import HTTPClient
 from erpgo_monctl.validate.context import Context
 
 _NOT_IN_ALERTMANAGER_CONFIG = ("opsgenie", "victorops", "sns", "webex")
-# ScrapeSettings keys render/kubernetes/scrape.py writes; every other key set is refused (E350)
-_CARRIED = frozenset(
-    {"name", "kind", "targets", "labels", "metrics_path", "scheme", "scrape_interval", "scrape_timeout"}
-    | {"description", "metric_prefixes", "lint_ignore"}
-)
 
 
 def _time_intervals(ctx: Context) -> list[Diagnostic]:
@@ -70,25 +64,6 @@ def _alertmanager_config(ctx: Context) -> list[Diagnostic]:
     return found
 
 
-def _scrape_jobs(ctx: Context) -> list[Diagnostic]:
-    spec = ctx.model.spec
-    jobs: list[tuple[str, int, ScrapeSettings]] = [("services", i, s) for i, s in enumerate(spec.services)]
-    jobs += [("exporters", i, e) for i, e in enumerate(spec.exporters)]
-    found = []
-    for section, index, job in jobs:
-        for key in sorted(job.model_fields_set - _CARRIED):
-            found.append(
-                ctx.diag(
-                    (section, index, key),
-                    "E350",
-                    f"{key}: the kubernetes target writes a ScrapeConfig with static targets only so far, "
-                    "so this would be left out of it; remove it, or scrape this job with a ServiceMonitor/"
-                    "PodMonitor written by hand",
-                )
-            )
-    return found
-
-
 def check(ctx: Context) -> list[Diagnostic]:
     if "kubernetes" not in ctx.model.spec.model_fields_set:
         return []
@@ -104,4 +79,4 @@ def check(ctx: Context) -> list[Diagnostic]:
     ]
     if ctx.model.spec.kubernetes.alertmanager.mode == "alertmanager_config":
         found += _time_intervals(ctx) + _alertmanager_config(ctx)
-    return found + _scrape_jobs(ctx)
+    return found
