@@ -2,8 +2,10 @@
 
 Multi-window, multi-burn-rate alerting after the Google SRE Workbook ("Alerting on SLOs"):
 an alert condition fires when the error ratio over a long window AND over a short window
-both exceed `factor x error budget`, where `factor = budget fraction spent x SLO window /
-long window`. docs/slo.md explains the numbers; this module is their single source.
+both exceed `factor x error budget`. The Workbook's windows are for a 30-day SLO; other SLO
+windows scale the windows and keep the factors (as Pyrra does), so a factor is always the
+same share of the budget and never below 1. docs/slo.md explains the numbers; this module
+is their single source.
 """
 
 from __future__ import annotations
@@ -12,17 +14,17 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal
 
+from erpgo_monctl.analysis.promql import parse
+from erpgo_monctl.analysis.promql_ast import unwrap
 from erpgo_monctl.spec.rules import SLO, AlertRule, LatencySLI, SLIByEvents, SLIByLatency, SLOAlert
 from erpgo_monctl.spec.types import duration_seconds
 
 AlertKind = Literal["page", "ticket"]
 SIGNIFICANT_DIGITS = 12
-# Windows every SLO records `slo:sli_error:ratio_rate<window>` for (plus the SLO window itself).
-SHORT_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 CURRENT_BURN_WINDOW = "5m"
 DEFAULT_SEVERITY: dict[AlertKind, str] = {"page": "critical", "ticket": "warning"}
 # Labels monctl sets on every SLO rule; users cannot override them.
@@ -36,17 +38,23 @@ class BurnWindow:
     kind: AlertKind
     long: str
     short: str
-    budget_spent: Decimal  # share of the SLO window's budget spent within `long` at the threshold
+    factor: Decimal  # burn rate: 1 spends the budget exactly over the SLO window
 
 
-# The SRE Workbook's table for a 30-day window: 2% of the budget in 1h, 5% in 6h (page),
-# 10% in 1d and 10% in 3d (ticket); short windows are 1/12 of the long ones.
+# The SRE Workbook's table for a 30-day SLO: 2% of the budget in 1h, 5% in 6h (page), 10% in
+# 1d and 10% in 3d (ticket); short windows are 1/12 of the long ones. Other SLO windows scale
+# the windows, never the factors (scaled_windows), so a burn below 1x can never alert.
+WORKBOOK_PERIOD = "30d"
 BURN_WINDOWS = (
-    BurnWindow("page", "1h", "5m", Decimal("0.02")),
-    BurnWindow("page", "6h", "30m", Decimal("0.05")),
-    BurnWindow("ticket", "1d", "2h", Decimal("0.1")),
-    BurnWindow("ticket", "3d", "6h", Decimal("0.1")),
+    BurnWindow("page", "1h", "5m", Decimal("14.4")),
+    BurnWindow("page", "6h", "30m", Decimal("6")),
+    BurnWindow("ticket", "1d", "2h", Decimal("3")),
+    BurnWindow("ticket", "3d", "6h", Decimal("1")),
 )
+# A scaled window is rounded to whole minutes and never shorter than this: rate() needs two
+# samples in its range, and a 1d SLO's 5m/30 = 10s window would hold none at a 15s scrape.
+MIN_WINDOW = "2m"
+_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
 @lru_cache(maxsize=1024)
@@ -82,9 +90,39 @@ def objective_ratio(slo: SLO) -> Decimal:
     return Decimal(str(slo.objective)) / Decimal(100)
 
 
-def burn_factor(window: BurnWindow, period: str) -> Decimal:
-    """Burn rate at which `window.budget_spent` of the period's budget goes within `window.long`."""
-    return significant(window.budget_spent * seconds(period) / seconds(window.long))
+def format_duration(total: int) -> str:
+    """Whole seconds as a Prometheus duration: 3600 -> `1h`, 4800 -> `1h20m`, 86400 -> `1d`."""
+    parts = []
+    for unit, size in _UNITS:
+        count, total = divmod(total, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
+
+
+def scale_window(window: str, period: str) -> str:
+    """`window` of the Workbook's 30-day table scaled to an SLO window of `period`.
+
+    Rounded to whole minutes (half up) and at least MIN_WINDOW: a 7d SLO pages over 14m/2m
+    where a 30d one uses 1h/5m.
+    """
+    exact = seconds(window) * seconds(period) / seconds(WORKBOOK_PERIOD)
+    minutes = int((exact / 60).to_integral_value(ROUND_HALF_UP))
+    return format_duration(max(minutes * 60, int(seconds(MIN_WINDOW))))
+
+
+@lru_cache(maxsize=256)
+def scaled_windows(period: str) -> tuple[BurnWindow, ...]:
+    """The Workbook's four conditions for an SLO window of `period`: windows scaled, factors kept."""
+    return tuple(
+        BurnWindow(w.kind, scale_window(w.long, period), scale_window(w.short, period), w.factor)
+        for w in BURN_WINDOWS
+    )
+
+
+def burn_windows(slo: SLO) -> tuple[BurnWindow, ...]:
+    """Every burn-rate condition of `slo` (page and ticket, disabled or not)."""
+    return scaled_windows(slo.window)
 
 
 def camel(name: str) -> str:
@@ -98,15 +136,24 @@ def alert_name(slo: SLO, kind: AlertKind) -> str:
     return override or f"{camel(slo.name)}ErrorBudgetBurn"
 
 
+def short_windows(slo: SLO) -> list[str]:
+    """The alert windows of `slo` and the current-burn window, shortest first, each once."""
+    found = {seconds(CURRENT_BURN_WINDOW): CURRENT_BURN_WINDOW}
+    for w in burn_windows(slo):
+        found.setdefault(seconds(w.long), w.long)
+        found.setdefault(seconds(w.short), w.short)
+    return [found[s] for s in sorted(found)]
+
+
 def ratio_windows(slo: SLO) -> list[str]:
     """Windows of `slo:sli_error:ratio_rate<w>`: the short windows, then the SLO window (once)."""
     period = seconds(slo.window)
-    return [w for w in SHORT_WINDOWS if seconds(w) != period] + [slo.window]
+    return [w for w in short_windows(slo) if seconds(w) != period] + [slo.window]
 
 
 def alert_windows(slo: SLO) -> list[BurnWindow]:
     """The burn-rate conditions of the alerts this SLO does not disable."""
-    return [w for w in BURN_WINDOWS if not getattr(slo.alerting, w.kind).disable]
+    return [w for w in burn_windows(slo) if not getattr(slo.alerting, w.kind).disable]
 
 
 def promql_string(value: str) -> str:
@@ -156,10 +203,43 @@ def _latency_good(latency: LatencySLI, window: str) -> str:
     return f"sum(rate({bucket}[{window}]))"
 
 
+def has_zero_fallback(query: str) -> bool:
+    """Whether an events query is `sum(...) or vector(0)`: one series, present with no bad events yet."""
+    import promql_parser
+
+    tree, _ = parse(query.replace("{{window}}", "5m"))
+    node = unwrap(tree) if tree is not None else None
+    if not (
+        isinstance(node, promql_parser.BinaryExpr)
+        and str(node.op) == "or"
+        and (node.modifier is None or node.modifier.matching is None)
+    ):
+        return False
+    lhs, rhs = unwrap(node.lhs), unwrap(node.rhs)
+    return (
+        isinstance(rhs, promql_parser.Call)
+        and rhs.func.name == "vector"
+        and isinstance(lhs, promql_parser.AggregateExpr)
+        and lhs.modifier is None
+    )
+
+
+def sli_errors_or_zero(slo: SLO, window: str) -> str:
+    """The bad events over `window`, zero (with the total's labels) while no bad series exists.
+
+    Without the fallback `rate(x{code=~"5.."}[w])` has no series before the first 5xx, so
+    the window ratios and the burn rate would show "No data" for a healthy service.
+    """
+    errors = sli_errors_expr(slo, window)
+    if isinstance(slo.sli, SLIByEvents) and not has_zero_fallback(slo.sli.events.errors):
+        return f"({errors}) or (0 * ({sli_total_expr(slo, window)}))"
+    return errors
+
+
 def sli_error_ratio_expr(slo: SLO, window: str) -> str:
     """`slo:sli_error:ratio_rate<window>` for a short window: bad / all over that window."""
     if isinstance(slo.sli, SLIByEvents):
-        return f"({sli_errors_expr(slo, window)}) / ({sli_total_expr(slo, window)})"
+        return f"({sli_errors_or_zero(slo, window)}) / ({sli_total_expr(slo, window)})"
     return f"1 - ({_latency_good(slo.sli.latency, window)} / {sli_total_expr(slo, window)})"
 
 
@@ -233,7 +313,7 @@ def burn_alerts(slo: SLO) -> list[BurnAlert]:
     alerts = []
     for kind in ("page", "ticket"):
         settings: SLOAlert = getattr(slo.alerting, kind)
-        conditions = tuple((w, burn_factor(w, slo.window)) for w in BURN_WINDOWS if w.kind == kind)
+        conditions = tuple((w, w.factor) for w in burn_windows(slo) if w.kind == kind)
         if settings.disable:
             continue
         summary, description = _default_text(slo, kind, conditions)

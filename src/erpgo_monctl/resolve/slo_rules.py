@@ -67,8 +67,8 @@ def slo_rules(slo: SLO, index: int, policy: AlertPolicy) -> SLORules:
     # numerator and denominator over 5m: the SLO-window ratio sums these, weighting by events
     errors_5m = sli_errors_expr(slo, "5m")
     total_5m = sli_total_expr(slo, "5m")
-    if isinstance(slo.sli, SLIByEvents):
-        errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"  # no bad series yet counts as zero errors
+    if isinstance(slo.sli, SLIByEvents):  # no bad series yet counts as zero errors (always, as before)
+        errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"
     rules: list[AlertingRule | RecordingRule] = [
         _record("slo:sli_error:rate5m", errors_5m, labels),
         _record("slo:sli_total:rate5m", total_5m, labels),

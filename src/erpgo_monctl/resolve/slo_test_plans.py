@@ -28,7 +28,7 @@ from erpgo_monctl.resolve.slo_math import (
     slo_matchers,
 )
 from erpgo_monctl.resolve.slo_rules import BurnRateAlert, SLORules
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.spec.rules import SLO, SLIByEvents
 
 # Events per minute in generated scenarios. Every increment is a whole number: promtool expands
 # `a+bxn` in floats, and a fractional step can round a flat counter below itself (a "reset").
@@ -59,6 +59,11 @@ def phase(minutes: int, burn: Decimal, budget: Decimal, total: int = TRAFFIC) ->
 def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     return (f"{hours}h" if hours else "") + (f"{rest}m" if rest or not hours else "")
+
+
+def _minutes(window: str) -> int:
+    """Whole minutes of an alert window (scaled windows are whole minutes)."""
+    return int(seconds(window) / 60)
 
 
 def _x(factor: Decimal) -> str:
@@ -278,9 +283,43 @@ class SLOTests:
             "promql_expr_test": [check],
         }
 
+    def before_errors_group(self) -> dict[str, Any] | None:
+        """An hour of good traffic and no bad series at all: every window and burn rate reads 0.
+
+        The errors query of an events SLI selects nothing until the first bad event; the
+        rules fall back to `0 * total`, so dashboards show a healthy 0, not "No data".
+        """
+        if not isinstance(self.slo.sli, SLIByEvents):
+            return None
+        counters = [c for c in self.input.counters if c.total]
+        if len(counters) == len(self.input.counters):
+            return None  # no series counts bad events only
+        steady = Phase(60, TRAFFIC, 0)
+        sel = "{" + slo_matchers(self.slo) + "}"
+        checks = [
+            self._close(f"slo:sli_error:ratio_rate{w}{sel}", Decimal(0)) for w in ratio_windows(self.slo)
+        ]
+        checks += [
+            self._close(f"slo:current_burn_rate:ratio{sel}", Decimal(0)),
+            self._close(f"slo:period_burn_rate:ratio{sel}", Decimal(0)),
+            self._close(f"slo:period_error_budget_remaining:ratio{sel}", Decimal(1)),
+        ]
+        for check in checks:
+            check["eval_time"] = "1h"
+        series = [{"series": c.series(), "values": _values(0, c.total, [steady])} for c in counters]
+        return {
+            "name": f"{self.slo.name}: before the first bad event every window and burn rate reads 0",
+            "interval": "1m",
+            "input_series": series,
+            "promql_expr_test": checks,
+        }
+
     def groups(self) -> list[dict[str, Any]]:
         """Recording-rule tests, then the alert scenarios this SLO's alerts and budget allow."""
         found = [self.recording_group(), self.weighted_group()]
+        empty = self.before_errors_group()
+        if empty is not None:
+            found.append(empty)
         for story in self.stories():
             group = self.alert_group(story)
             if group is not None:
@@ -288,48 +327,70 @@ class SLOTests:
         return found
 
     def stories(self) -> list[Story]:
-        """The alert scenarios this SLO's alerts and budget allow."""
-        factors = {w.long: f for a in self.alerts for w, f in a.conditions}
-        kinds = {a.kind for a in self.alerts}
+        """The alert scenarios this SLO's alerts and budget allow.
+
+        Times scale with the alert windows (a 7d SLO pages over 14m where a 30d one uses
+        1h), so every SLO window gets the same stories; simulation leaves out what its
+        numbers cannot show.
+        """
+        conditions = [c for a in self.alerts for c in a.conditions]
+        page = sorted((c for c in conditions if c[0].kind == "page"), key=lambda c: -c[1])
+        ticket = sorted((c for c in conditions if c[0].kind == "ticket"), key=lambda c: c[1])
         budget = self.budget
         good = Decimal(0)
         stories: list[Story] = []
         # Histories are as short as the assertions allow: promtool evaluates every rule every minute.
-        if "page" in kinds:
-            fast = factors["1h"] * 25 / 24  # 15x for a 30d window
+        if page:
+            window, factor = page[0]
+            long, short = _minutes(window.long), _minutes(window.short)
+            fast = factor * 25 / 24  # 15x for the Workbook's 14.4
             stories.append(
                 Story(
-                    f"a steady {_x(fast)} burn pages once the 1h and 5m windows both exceed "
-                    f"{_x(factors['1h'])}, not before",
-                    [phase(120, good, budget), phase(60, fast, budget)],
-                    {120 + 50: {"page": False}, 120 + 60: {"page": True}},
+                    f"a steady {_x(fast)} burn pages once the {window.long} and {window.short} windows "
+                    f"both exceed {_x(factor)}, not before",
+                    [phase(2 * long, good, budget), phase(long, fast, budget)],
+                    {2 * long + long * 5 // 6: {"page": False}, 3 * long: {"page": True}},
                 )
             )
-            spike = min(factors["1h"] * Decimal("1.5"), Decimal("0.95") / budget)
+            spike = min(factor * Decimal("1.5"), Decimal("0.95") / budget)
+            burst = max(long * 5 // 6, short + 1)
             stories.append(
                 Story(
-                    f"after a 50m burn at {_x(spike)} stops, the page resolves within 5m "
-                    "although the 1h window is still above",
-                    [phase(180, good, budget), phase(50, spike, budget), phase(10, good, budget)],
-                    {180 + 50: {"page": True}, 180 + 56: {"page": False}},
+                    f"after a {_duration(burst)} burn at {_x(spike)} stops, the page resolves within "
+                    f"{_duration(short + 1)} although the {window.long} window is still above",
+                    [
+                        phase(3 * long, good, budget),
+                        phase(burst, spike, budget),
+                        phase(2 * short, good, budget),
+                    ],
+                    {3 * long + burst: {"page": True}, 3 * long + burst + short + 1: {"page": False}},
                 )
             )
-        if "ticket" in kinds:
-            slow = factors["3d"] * 2  # 2x for a 30d window
+            storm = Decimal(20)
             stories.append(
                 Story(
-                    f"a steady {_x(slow)} burn opens a ticket once the 3d and 6h windows exceed "
-                    f"{_x(factors['3d'])}, and never pages",
+                    f"a steady {_x(storm)} burn pages within the {window.long} page window",
+                    [phase(10, good, budget), phase(long, storm, budget)],
+                    {10 + long: {"page": True}},
+                )
+            )
+        if ticket:
+            window, factor = ticket[0]
+            slow = factor * 2  # 2x for the Workbook's 1
+            stories.append(
+                Story(
+                    f"a steady {_x(slow)} burn opens a ticket once the {window.long} and {window.short} "
+                    f"windows exceed {_x(factor)}, and never pages",
                     [phase(60, good, budget), phase(80, slow, budget)],
                     {60 + 45: {"ticket": False, "page": False}, 60 + 75: {"ticket": True, "page": False}},
                 )
             )
-        if self.alerts:
-            calm = min(factors.values()) / 2
+        if conditions:
+            calm = min(f for _, f in conditions) * Decimal("0.95")
             nothing = {"page": False, "ticket": False}
             stories.append(
                 Story(
-                    f"a steady {_x(calm)} burn alerts nobody",
+                    f"a steady {_x(calm)} burn, just below the lowest factor, alerts nobody",
                     [phase(120, calm, budget)],
                     {30: nothing, 120: nothing},
                 )

@@ -13,11 +13,10 @@ import re
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.slo_math import (
-    BURN_WINDOWS,
     RESERVED_LABELS,
     alert_name,
     alert_windows,
-    burn_factor,
+    burn_windows,
     clean,
     error_budget,
     placeholder_problem,
@@ -59,7 +58,7 @@ def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic
         found.append(ctx.diag((*path, "selector"), "E409", message))
     catalog = ctx.model.metrics_by_name
     if not catalog:
-        return found
+        return found + _check_latency_name(ctx, s, latency)
     metric = catalog.get(latency.metric)
     if metric is None or metric.type != "histogram":
         base = re.sub(r"_(bucket|count|sum)$", "", latency.metric)
@@ -81,6 +80,37 @@ def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic
             )
         )
     return found
+
+
+# What a metric's name alone says it is not: a histogram's series, or a counter/info/timestamp.
+_NOT_A_HISTOGRAM = {
+    "_bucket": "a histogram's bucket series",
+    "_count": "a histogram's count series",
+    "_sum": "a histogram's sum series",
+    "_total": "a counter (OpenMetrics names counters *_total)",
+    "_created": "a counter's creation timestamp",
+    "_info": "an info metric",
+}
+
+
+def _check_latency_name(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
+    """E404 without a `metrics:` catalog: only the name can be checked.
+
+    A catalog says a metric is a histogram and which buckets it has (E403). Without one,
+    the name still gives away what cannot be a histogram's base name; a plain name such as
+    `http_request_seconds` is accepted unchecked, since only a running Prometheus knows it.
+    """
+    for suffix, what in _NOT_A_HISTOGRAM.items():
+        if latency.metric.endswith(suffix) and len(latency.metric) > len(suffix):
+            base = latency.metric.removesuffix(suffix)
+            hint = (
+                f"give the base name {base!r}, without {suffix}"
+                if suffix in ("_bucket", "_count", "_sum")
+                else "give the base name of a histogram (its series are <name>_bucket, _count, _sum)"
+            )
+            message = f"{latency.metric!r} is named like {what}, not a histogram: {hint}"
+            return [ctx.diag(("slos", s, "sli", "latency", "metric"), "E404", message)]
+    return []
 
 
 def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> list[Diagnostic]:
@@ -139,8 +169,8 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
                         key=True,
                     )
                 )
-        for window in (w for w in BURN_WINDOWS if w.kind == kind):
-            factor = burn_factor(window, slo.window)
+        for window in (w for w in burn_windows(slo) if w.kind == kind):
+            factor = window.factor
             if factor * budget >= 1:
                 found.append(
                     ctx.diag(
