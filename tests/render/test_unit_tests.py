@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 import subprocess
@@ -273,3 +274,39 @@ def test_without_the_zero_fallback_the_window_ratios_have_no_data(tmp_path: Path
     rules.write_text(broken)
     proc = promtool_test(path)
     assert proc.returncode == 1 and "ratio_rate1h" in proc.stdout + proc.stderr
+
+
+NIGHT = (
+    AVAILABILITY_SLO
+    + "  labels: {team: shop}\n  alerting:\n    page: {min_events: 5000}\n    no_data: {for: 10m}\n"
+)
+
+
+def test_min_events_stops_the_quiet_night_page_and_a_night_outage_still_pages(tmp_path: Path) -> None:
+    """Issue 14, item 9: the quiet-night story passes with min_events and fails without it (the page
+    fires on a handful of errors); the night-outage story pages either way. Item 8's no-data alert
+    and item 7's labels are in the same file."""
+    model = model_of(spec_text(NIGHT))
+    doc, skipped = first_plan(model)
+    assert doc is not None and skipped == []
+    names = [t["name"] for t in doc["tests"]]
+    quiet = next(n for n in names if "a quiet night" in n)
+    outage = next(n for n in names if "a real outage on a quiet night" in n)
+    assert "no-data alert after 10m" in " ".join(names)
+    write_tree(render_model(model), tmp_path / "out")
+    (path,) = (tmp_path / "out" / "tests").glob("slo_*_test.yml")
+    proc = promtool_test(path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    plain = model_of(spec_text(NIGHT.replace("page: {min_events: 5000}", "page: {}")))
+    write_tree(render_model(plain), tmp_path / "plain")
+    plain_page = next(a.rule for a in plain.slo_rules[0].burn_alerts if a.kind == "page")
+    for story, passes in ((quiet, False), (outage, True)):
+        (test,) = copy.deepcopy([t for t in doc["tests"] if t["name"] == story])
+        for expected in (a for c in test["alert_rule_test"] for a in c["exp_alerts"]):
+            if expected["exp_labels"]["slo_alert"] == "page":  # its text names min_events
+                expected["exp_annotations"]["description"] = plain_page.annotations["description"]
+        one = tmp_path / "plain" / "tests" / "one_test.yml"
+        one.write_text(yaml.safe_dump({**doc, "tests": [test]}))
+        proc = promtool_test(one)
+        assert (proc.returncode == 0) is passes, story + proc.stdout + proc.stderr

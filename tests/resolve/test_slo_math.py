@@ -7,10 +7,10 @@ from decimal import Decimal
 import promql_parser
 import pytest
 
+from erpgo_monctl.resolve.slo_alerts import burn_alerts
 from erpgo_monctl.resolve.slo_math import (
     BURN_WINDOWS,
     alert_name,
-    burn_alerts,
     clean,
     error_budget,
     le_matcher,

@@ -225,3 +225,52 @@ def test_stories_the_numbers_cannot_show_are_noted() -> None:
     notes = [d for d in findings(text) if d.code == "I413"]
     assert [d.severity for d in notes] == ["info", "info", "info"]
     assert "above 100%" in notes[0].message or "above 100%" in notes[1].message
+
+
+def test_a_custom_window_needs_a_short_window_shorter_than_the_long_one() -> None:
+    text = spec_text(AVAILABILITY + "  alerting: {page: {windows: [{long: 1h, short: 1h, factor: 14.4}]}}\n")
+    diag = only(text, "E415")
+    assert diag.path == "slos[0].alerting.page.windows[0].short" and "long / 12" in diag.message
+
+
+def test_a_custom_factor_below_one_warns() -> None:
+    text = spec_text(AVAILABILITY + "  alerting: {ticket: {windows: [{long: 3d, short: 6h, factor: 0.5}]}}\n")
+    diag = only(text, "W416")
+    assert diag.severity == "warning" and diag.path == "slos[0].alerting.ticket.windows[0].factor"
+
+
+def test_a_custom_long_window_longer_than_the_slo_window() -> None:
+    text = spec_text(
+        AVAILABILITY + "  window: 7d\n  alerting: {ticket: {windows: [{long: 14d, short: 1d, factor: 1}]}}\n"
+    )
+    diag = only(text, "E405")
+    assert diag.path == "slos[0].window" and "14d window of the ticket alert" in diag.message
+
+
+def test_min_events_needs_a_countable_total() -> None:
+    text = spec_text(
+        AVAILABILITY.replace(
+            "total: sum(rate(http_requests_total[{{window}}]))",
+            "total: sum(rate(http_requests_total[{{window}}]))"
+            " + sum(increase(http_errors_total[{{window}}]))",
+        )
+        + "  alerting: {page: {min_events: 100}}\n"
+    )
+    diag = only(text, "E417")
+    assert diag.path == "slos[0].alerting.page.min_events"
+
+
+def test_slo_labels_cannot_take_monctls_labels() -> None:
+    text = spec_text(AVAILABILITY + "  labels: {team: shop, slo: other}\n")
+    assert only(text, "E410").path == "slos[0].labels.slo"
+
+
+def test_no_data_alert_severity_must_be_declared() -> None:
+    text = spec_text(AVAILABILITY + "  alerting: {no_data: {severity: sev9}}\n")
+    assert only(text, "E408").path == "slos[0].alerting.no_data.severity"
+
+
+def test_an_slo_may_name_a_service_of_its_own() -> None:
+    """Issue 14, item 7: an SLO over any selector (a journey across jobs) names its own service."""
+    text = spec_text(AVAILABILITY.replace("service: api", "service: checkout-journey"))
+    assert not [d for d in findings(text) if d.severity == "error"]

@@ -19,11 +19,12 @@ from functools import lru_cache
 from typing import Literal
 
 from erpgo_monctl.analysis.promql import parse
-from erpgo_monctl.analysis.promql_ast import unwrap
-from erpgo_monctl.spec.rules import SLO, AlertRule, LatencySLI, SLIByEvents, SLIByLatency, SLOAlert
+from erpgo_monctl.analysis.promql_ast import children, unwrap
+from erpgo_monctl.spec.rules import SLO, LatencySLI, SLIByEvents, SLIByLatency
 from erpgo_monctl.spec.types import duration_seconds
 
 AlertKind = Literal["page", "ticket"]
+SLOAlertKind = Literal["page", "ticket", "no_data"]
 SIGNIFICANT_DIGITS = 12
 CURRENT_BURN_WINDOW = "5m"
 DEFAULT_SEVERITY: dict[AlertKind, str] = {"page": "critical", "ticket": "warning"}
@@ -121,8 +122,63 @@ def scaled_windows(period: str) -> tuple[BurnWindow, ...]:
 
 
 def burn_windows(slo: SLO) -> tuple[BurnWindow, ...]:
-    """Every burn-rate condition of `slo` (page and ticket, disabled or not)."""
-    return scaled_windows(slo.window)
+    """Every burn-rate condition of `slo` (page and ticket, disabled or not).
+
+    An alert's own `windows:` table replaces the scaled Workbook conditions of its kind.
+    """
+    found: list[BurnWindow] = []
+    for kind in ("page", "ticket"):
+        custom = getattr(slo.alerting, kind).windows
+        if custom is None:
+            found += [w for w in scaled_windows(slo.window) if w.kind == kind]
+        else:
+            found += [BurnWindow(kind, c.long, c.short, Decimal(str(c.factor))) for c in custom]
+    return tuple(found)
+
+
+def total_unit(slo: SLO) -> Literal["rate", "increase"] | None:
+    """What the SLI's total measures: events per second (`rate`), events (`increase`), or unknown.
+
+    Needed to count the events of a window for `min_events`.
+    """
+    if isinstance(slo.sli, SLIByLatency):
+        return "rate"
+    import promql_parser
+
+    tree, _ = parse(slo.sli.events.total.replace("{{window}}", "5m"))
+    if tree is None:
+        return None
+    functions = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, promql_parser.Call) and any(
+            isinstance(a, promql_parser.MatrixSelector) for a in node.args
+        ):
+            functions.add(node.func.name)
+        stack.extend(children(node))
+    if functions == {"rate"}:
+        return "rate"
+    if functions == {"increase"}:
+        return "increase"
+    return None
+
+
+def window_events_expr(slo: SLO, window: str) -> str:
+    """PromQL for the number of events over `window` (`slo:sli_total:increase<window>`)."""
+    total = sli_total_expr(slo, window)
+    if total_unit(slo) == "increase":
+        return total
+    return f"({total}) * {int(seconds(window))}"
+
+
+def min_events_windows(slo: SLO) -> list[str]:
+    """Long windows whose event count some alert's `min_events` needs, each once."""
+    found: dict[str, None] = {}
+    for w in alert_windows(slo):
+        if getattr(slo.alerting, w.kind).min_events is not None:
+            found.setdefault(w.long)
+    return list(found)
 
 
 def camel(name: str) -> str:
@@ -130,10 +186,13 @@ def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
 
 
-def alert_name(slo: SLO, kind: AlertKind) -> str:
-    """`<CamelName>ErrorBudgetBurn`: one name for page and ticket, told apart by severity and slo_alert."""
-    override = getattr(slo.alerting, kind).name
-    return override or f"{camel(slo.name)}ErrorBudgetBurn"
+def alert_name(slo: SLO, kind: SLOAlertKind) -> str:
+    """`<CamelName>ErrorBudgetBurn` for page and ticket (told apart by severity and slo_alert),
+    `<CamelName>SLINoData` for the no-data alert; `alerting.<kind>.name` overrides either."""
+    settings = getattr(slo.alerting, kind)
+    if settings is not None and settings.name:
+        return str(settings.name)
+    return f"{camel(slo.name)}{'SLINoData' if kind == 'no_data' else 'ErrorBudgetBurn'}"
 
 
 def short_windows(slo: SLO) -> list[str]:
@@ -256,87 +315,10 @@ def period_error_ratio_expr(slo: SLO) -> str:
     )
 
 
-@dataclass(frozen=True)
-class BurnAlert:
-    """One of an SLO's two alerts with the conditions it ORs together."""
-
-    kind: AlertKind
-    rule: AlertRule
-    conditions: tuple[tuple[BurnWindow, Decimal], ...]
-
-
-def burn_alert_expr(slo: SLO, conditions: tuple[tuple[BurnWindow, Decimal], ...]) -> str:
-    sel = slo_matchers(slo)
-    budget = clean(error_budget(slo))
-    parts = []
-    for window, factor in conditions:
-        threshold = f"({clean(factor)} * {budget})"
-        parts.append(
-            f"(\n  slo:sli_error:ratio_rate{window.long}{{{sel}}} > {threshold}\nand\n"
-            f"  slo:sli_error:ratio_rate{window.short}{{{sel}}} > {threshold}\n)"
-        )
-    return "\nor\n".join(parts)
-
-
-def _human(duration_s: Decimal) -> str:
-    hours = duration_s / 3600
-    if hours >= 48:
-        return f"{clean(round(hours / 24, 1))} days"
-    return f"{clean(round(hours, 1))} hours"
-
-
-def _default_text(
-    slo: SLO, kind: AlertKind, conditions: tuple[tuple[BurnWindow, Decimal], ...]
-) -> tuple[str, str]:
-    speed = "fast" if kind == "page" else "steadily"
-    summary = f"SLO {slo.name} of {slo.service} is burning its error budget {speed}"
-    clauses = [f"above {clean(f)}x the budget over {w.long} and {w.short}" for w, f in conditions]
-    fastest = max(f for _, f in conditions)
-    what = (
-        f"requests answered within {clean(slo.sli.latency.threshold)}s"
-        if isinstance(slo.sli, SLIByLatency)
-        else "good events"
-    )
-    lasts = _human(seconds(slo.window) / fastest) if fastest else "no time"
-    description = (
-        f"Objective: {clean(slo.objective)}% {what} over {slo.window} "
-        f"(error budget {clean(error_budget(slo))}). The error ratio is {', or '.join(clauses)}. "
-        f"At {clean(fastest)}x the {slo.window} budget lasts {lasts}."
-    )
-    if slo.description:
-        description += "\n" + slo.description.strip()
-    return summary, description
-
-
-def burn_alerts(slo: SLO) -> list[BurnAlert]:
-    """The page and ticket alerts of `slo` (those not disabled), as ordinary alert rules."""
-    alerts = []
-    for kind in ("page", "ticket"):
-        settings: SLOAlert = getattr(slo.alerting, kind)
-        conditions = tuple((w, w.factor) for w in burn_windows(slo) if w.kind == kind)
-        if settings.disable:
-            continue
-        summary, description = _default_text(slo, kind, conditions)
-        annotations = dict(settings.annotations)
-        labels = {k: v for k, v in settings.labels.items() if k not in ("severity", *RESERVED_LABELS)}
-        labels.update({"slo": slo.name, "service": slo.service, "slo_alert": kind})
-        rule = AlertRule(
-            alert=alert_name(slo, kind),
-            expr=burn_alert_expr(slo, conditions),
-            severity=settings.severity or DEFAULT_SEVERITY[kind],
-            summary=annotations.pop("summary", summary),
-            description=annotations.pop("description", description),
-            runbook_url=annotations.pop("runbook_url", None),
-            labels=labels,
-            annotations=annotations,
-        )
-        alerts.append(BurnAlert(kind, rule, conditions))
-    return alerts
-
-
 def event_labels(slo: SLO) -> dict[str, str]:
-    """Labels every recorded series and alert of `slo` carries."""
-    return {"slo": slo.name, "service": slo.service}
+    """Labels every recorded series and alert of `slo` carries: its own `labels:`, then slo and service."""
+    own = {k: v for k, v in sorted(slo.labels.items()) if k not in ("severity", *RESERVED_LABELS)}
+    return {**own, "slo": slo.name, "service": slo.service}
 
 
 _WINDOW_PLACEHOLDER = re.compile(r"\{\{\s*window\s*\}\}")
@@ -352,10 +334,10 @@ def placeholder_problem(query: str) -> str | None:
 
 
 def slo_alert_names(slos: Sequence[SLO]) -> set[str]:
-    """Names of the SLO burn-rate alerts (those burn_alerts would build), without building them."""
+    """Names of the SLO alerts (those burn_alerts would build), without building them."""
     return {
         alert_name(slo, kind)
         for slo in slos
         for kind in ("page", "ticket")
         if not getattr(slo.alerting, kind).disable
-    }
+    } | {alert_name(slo, "no_data") for slo in slos if slo.alerting.no_data is not None}

@@ -1,10 +1,8 @@
 """The SLO test plans: the promtool test documents generated for every SLO, and why scenarios are left out.
 
 SLO tests feed synthetic traffic (slo_inputs) through the real rule file and expect what
-the burn-rate math says. Expectations come from simulating every window twice, with the
-range semantics of Prometheus 2 (`[t-w, t]`) and 3 (`(t-w, t]`); an evaluation time
-where either is within MARGIN of a threshold is never asserted, so a test states
-behaviour, not rounding.
+the burn-rate math says (slo_scenarios simulates it); a story whose numbers sit too close
+to a threshold is left out with a note, so a test states behaviour, not rounding.
 """
 
 from __future__ import annotations
@@ -12,53 +10,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.layout import rule_file_path
 from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
 from erpgo_monctl.resolve.slo_math import (
-    BurnWindow,
     clean,
     error_budget,
+    event_labels,
     ratio_windows,
     seconds,
     significant,
     slo_matchers,
 )
 from erpgo_monctl.resolve.slo_rules import BurnRateAlert, SLORules
+from erpgo_monctl.resolve.slo_scenarios import TRAFFIC, Phase, duration, phase, simulate
 from erpgo_monctl.spec.rules import SLO, SLIByEvents
 
-# Events per minute in generated scenarios. Every increment is a whole number: promtool expands
-# `a+bxn` in floats, and a fractional step can round a flat counter below itself (a "reset").
-TRAFFIC = 1_000_000
 # Counters start at 10x a minute's traffic: rate() stops extrapolating where a counter would
 # reach zero (sooner than 1.1 scrape intervals only when the value is under 1.1x its per-interval
 # growth), so from this offset every series of a window extrapolates alike and ratios stay exact.
 OFFSET = 10 * TRAFFIC
-MARGIN = Decimal("0.02")  # an asserted window ratio is at least 2% away from its threshold
 TOLERANCE = "1e-09"
 _LABEL_TEMPLATE = re.compile(r"\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
-
-
-@dataclass(frozen=True)
-class Phase:
-    """`minutes` of traffic with `total` events and `bad` bad events per minute."""
-
-    minutes: int
-    total: int
-    bad: int
-
-
-def phase(minutes: int, burn: Decimal, budget: Decimal, total: int = TRAFFIC) -> Phase:
-    """Traffic burning the error budget at `burn` (bad events rounded to whole ones)."""
-    return Phase(minutes, total, int((burn * budget * total).to_integral_value()))
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    return (f"{hours}h" if hours else "") + (f"{rest}m" if rest or not hours else "")
 
 
 def _minutes(window: str) -> int:
@@ -91,85 +67,6 @@ class Story:
     claims: dict[int, dict[str, bool]]
 
 
-class Fragile(Exception):
-    """An evaluation time too close to a threshold to assert."""
-
-
-class Scenario:
-    """Traffic phases of one SLO and what its alerts do at any minute."""
-
-    def __init__(self, budget: Decimal, phases: tuple[Phase, ...]) -> None:
-        self.budget = budget
-        # running totals: minutes 1..k bring bad_upto[k] bad and total_upto[k] events in all
-        self.bad_upto, self.total_upto = [0], [0]
-        for part in phases:
-            for _ in range(part.minutes):
-                self.bad_upto.append(self.bad_upto[-1] + part.bad)
-                self.total_upto.append(self.total_upto[-1] + part.total)
-
-    def ratio(self, minute: int, window: str, left_open: bool) -> Decimal | None:
-        """Error ratio over `window` at `minute`; Prometheus 3 ranges exclude the sample at t - window."""
-        first = minute - int(seconds(window) / 60) + (2 if left_open else 1)
-        last = len(self.total_upto) - 1
-        start, end = min(max(first, 1) - 1, last), min(minute, last)
-        if start >= end:
-            return None
-        total = self.total_upto[end] - self.total_upto[start]
-        return Decimal(self.bad_upto[end] - self.bad_upto[start]) / total if total else None
-
-    def fires(self, conditions: Conditions, minute: int) -> bool:
-        """Whether alerts on `conditions` fire at `minute`; Fragile near a threshold or if versions differ."""
-        outcomes = set()
-        for left_open in (False, True):
-            fired = False
-            for window, factor in conditions:
-                threshold = factor * self.budget
-                above = []
-                for w in (window.long, window.short):
-                    ratio = self.ratio(minute, w, left_open)
-                    if ratio is not None and abs(ratio - threshold) < MARGIN * threshold:
-                        raise Fragile(f"{w} ratio {ratio} is within {MARGIN:%} of {threshold} at {minute}m")
-                    above.append(ratio is not None and ratio > threshold)
-                fired = fired or all(above)
-            outcomes.add(fired)
-        if len(outcomes) != 1:
-            raise Fragile(f"Prometheus 2 and 3 range semantics disagree at {minute}m")
-        return outcomes.pop()
-
-
-Conditions = tuple[tuple[BurnWindow, Decimal], ...]
-Claims = tuple[tuple[int, tuple[tuple[str, bool], ...]], ...]
-
-
-@cache
-def simulate(
-    budget: Decimal, alerts: tuple[tuple[str, Conditions], ...], phases: tuple[Phase, ...], claims: Claims
-) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
-    """(minute, indexes of the alerts firing) for each claimed minute, and why the story is fragile (or None).
-
-    The minutes listed are those before any fragile one. SLOs alike in budget and alert
-    conditions share every result, so a spec of 2,000 SLOs simulates each shape once.
-    """
-    scenario = Scenario(budget, phases)
-    kinds = {kind for kind, _ in alerts}
-    outcomes = []
-    try:
-        for minute, claimed in claims:
-            firing = tuple(
-                i for i, (_, conditions) in enumerate(alerts) if scenario.fires(conditions, minute)
-            )
-            fired_kinds = {alerts[i][0] for i in firing}
-            for kind, fires in claimed:
-                if kind in kinds and fires != (kind in fired_kinds):
-                    raise Fragile(
-                        f"the {kind} alert would {'not ' if fires else ''}fire at {_duration(minute)}"
-                    )
-            outcomes.append((minute, firing))
-    except Fragile as exc:
-        return tuple(outcomes), str(exc)
-    return tuple(outcomes), None
-
-
 def _expand(text: str, labels: dict[str, str]) -> str:
     expanded = _LABEL_TEMPLATE.sub(lambda m: labels.get(m.group(1), ""), text)
     if "{{" in expanded:
@@ -185,7 +82,7 @@ class SLOTests:
         self.budget = error_budget(slo)
         self.alerts = alerts
         self.input: SLIInput = sli_input(slo)
-        self.labels = {"service": slo.service, "slo": slo.name, **self.input.labels}
+        self.labels = {**event_labels(slo), **self.input.labels}
         self.skipped: list[str] = []
 
     def _series(self, phases: list[Phase], sli: SLIInput | None = None) -> list[dict[str, str]]:
@@ -193,6 +90,13 @@ class SLOTests:
             {"series": c.series(), "values": _values(c.bad, c.total, phases)}
             for c in (sli or self.input).counters
         ]
+
+    def min_events(self, alert: BurnRateAlert) -> int | None:
+        """The alert's `min_events` (page and ticket only)."""
+        if alert.kind == "no_data":
+            return None
+        value: int | None = getattr(self.slo.alerting, alert.kind).min_events
+        return value
 
     def expected(self, alert: BurnRateAlert) -> dict[str, Any]:
         return {
@@ -206,7 +110,7 @@ class SLOTests:
             return (), "needs an error ratio above 100%"
         return simulate(
             self.budget,
-            tuple((a.kind, a.conditions) for a in self.alerts),
+            tuple((a.kind, a.conditions, self.min_events(a)) for a in self.alerts),
             tuple(story.phases),
             tuple((minute, tuple(claimed.items())) for minute, claimed in story.claims.items()),
         )
@@ -219,9 +123,7 @@ class SLOTests:
             firing = [self.alerts[i] for i in indexes]
             for alertname in dict.fromkeys(a.rule.name for a in self.alerts):
                 expected = [self.expected(a) for a in firing if a.rule.name == alertname]
-                checks.append(
-                    {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
-                )
+                checks.append({"eval_time": duration(minute), "alertname": alertname, "exp_alerts": expected})
         if fragile is not None:
             self.skipped.append(f"{story.name}: {fragile}")
             return None
@@ -234,7 +136,7 @@ class SLOTests:
 
     def _close(self, expr: str, value: Decimal, *, grouped: bool = True) -> dict[str, Any]:
         """`|expr - value| < 1e-9` holds: exact to the float rounding of sums, whichever promtool runs it."""
-        chosen = self.labels if grouped else {"service": self.slo.service, "slo": self.slo.name}
+        chosen = self.labels if grouped else event_labels(self.slo)
         labels = ", ".join(f'{k}="{v}"' for k, v in sorted(chosen.items()))
         return {
             "expr": f"abs({expr} - {clean(value)}) < bool {TOLERANCE}",
@@ -273,7 +175,7 @@ class SLOTests:
         weighted = Decimal(busy.bad + quiet.bad) / (busy.total + quiet.total)
         sel = "{" + slo_matchers(self.slo) + "}"
         check = self._close(f"slo:sli_error:ratio_rate{self.slo.window}{sel}", weighted)
-        check["eval_time"] = _duration(140)
+        check["eval_time"] = duration(140)
         sli = sli_input(self.slo, le_spelling=1)
         return {
             "name": f"{self.slo.name}: the {self.slo.window} ratio is weighted by events, "
@@ -314,12 +216,33 @@ class SLOTests:
             "promql_expr_test": checks,
         }
 
+    def no_data_group(self) -> dict[str, Any] | None:
+        """The SLI's series stop after 30m: the no-data alert is quiet before, firing after `for`."""
+        alert = next((a for a in self.alerts if a.kind == "no_data"), None)
+        if alert is None:
+            return None
+        wait = _minutes(alert.rule.for_ or "0s") + 5 + 2  # rate5m goes stale within 5m, then `for`
+        labels = {**event_labels(self.slo), **alert.rule.labels}
+        firing = {
+            "exp_labels": labels,
+            "exp_annotations": {k: _expand(v, labels) for k, v in alert.rule.annotations.items()},
+        }
+        return {
+            "name": f"{self.slo.name}: the SLI's series stop: no-data alert after {alert.rule.for_}",
+            "interval": "1m",
+            "input_series": self._series([phase(30, Decimal(0), self.budget)]),
+            "alert_rule_test": [
+                {"eval_time": "30m", "alertname": alert.rule.name, "exp_alerts": []},
+                {"eval_time": duration(30 + wait), "alertname": alert.rule.name, "exp_alerts": [firing]},
+            ],
+        }
+
     def groups(self) -> list[dict[str, Any]]:
         """Recording-rule tests, then the alert scenarios this SLO's alerts and budget allow."""
         found = [self.recording_group(), self.weighted_group()]
-        empty = self.before_errors_group()
-        if empty is not None:
-            found.append(empty)
+        for extra in (self.before_errors_group(), self.no_data_group()):
+            if extra is not None:
+                found.append(extra)
         for story in self.stories():
             group = self.alert_group(story)
             if group is not None:
@@ -356,8 +279,8 @@ class SLOTests:
             burst = max(long * 5 // 6, short + 1)
             stories.append(
                 Story(
-                    f"after a {_duration(burst)} burn at {_x(spike)} stops, the page resolves within "
-                    f"{_duration(short + 1)} although the {window.long} window is still above",
+                    f"after a {duration(burst)} burn at {_x(spike)} stops, the page resolves within "
+                    f"{duration(short + 1)} although the {window.long} window is still above",
                     [
                         phase(3 * long, good, budget),
                         phase(burst, spike, budget),
@@ -374,6 +297,9 @@ class SLOTests:
                     {10 + long: {"page": True}},
                 )
             )
+        volume = self.slo.alerting.page.min_events
+        if len(page) > 1 and volume is not None:
+            stories += self.quiet_night(page, volume)
         if ticket:
             window, factor = ticket[0]
             slow = factor * 2  # 2x for the Workbook's 1
@@ -396,6 +322,34 @@ class SLOTests:
                 )
             )
         return stories
+
+    def quiet_night(self, page: list[tuple[Any, Decimal]], volume: int) -> list[Story]:
+        """Low traffic (the Workbook's limit): a burst of a few errors on a quiet night stops paging
+        once the fast condition needs `volume` events, while a real outage at night still pages
+        through a slower condition, whose longer window holds enough events."""
+        (fast, fast_factor), (slow, _) = page[0], page[1]
+        fast_long, slow_long, burst = _minutes(fast.long), _minutes(slow.long), _minutes(fast.short)
+        per_minute = -(-volume * 6 // (5 * slow_long))  # 1.2 x volume over the slow window
+        budget, good = self.budget, Decimal(0)
+        # a burst just over the fast factor (x1.2) across the fast long window, bad events whole
+        burn = min(fast_factor * Decimal("1.2") * fast_long / burst, Decimal("0.95") / budget)
+        night = phase(slow_long, good, budget, per_minute)
+        bursty = phase(burst, burn, budget, per_minute)
+        outage = phase(10, 1 / budget, budget, per_minute)
+        return [
+            Story(
+                f"a quiet night ({per_minute} events/min) with a {burst}m burst of {bursty.bad} errors/min "
+                f"does not page: {fast.long} holds fewer than {volume} events",
+                [night, bursty],
+                {slow_long + burst: {"page": False}},
+            ),
+            Story(
+                f"a real outage on a quiet night ({per_minute} events/min, all failing) still pages "
+                f"over {slow.long}, which holds {volume}+ events",
+                [night, outage],
+                {slow_long + 10: {"page": True}},
+            ),
+        ]
 
 
 @dataclass(frozen=True)
@@ -437,7 +391,7 @@ def slo_test_plan(rules: SLORules) -> SLOTestPlan:
     def infeasible(why: str) -> SLOTestPlan:
         return SLOTestPlan(slo, path, False, (why,), rules.burn_alerts)
 
-    longest = max((seconds(a.conditions[-1][0].long) for a in rules.burn_alerts), default=Decimal(0))
+    longest = max((seconds(w.long) for a in rules.burn_alerts for w, _ in a.conditions), default=Decimal(0))
     if seconds(slo.window) < longest:  # validation refuses it (E405); nothing to simulate
         return infeasible("the SLO window is shorter than its alert windows")
     try:

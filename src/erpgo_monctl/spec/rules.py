@@ -169,17 +169,46 @@ SLI = Annotated[
 ]
 
 
+class BurnCondition(Strict):
+    """One burn-rate condition: the error ratio over `long` and over `short` both above factor x budget."""
+
+    long: Duration = Field(description="long window, e.g. 1h")
+    short: Duration = Field(description="short window, e.g. 5m (the Workbook uses long / 12)")
+    factor: float = Field(gt=0, description="burn rate; 1 spends the budget exactly over the SLO window")
+
+
 class SLOAlert(Strict):
     name: str | None = Field(default=None, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
     severity: str | None = None
     labels: LabelMap = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
     disable: bool = False
+    windows: list[BurnCondition] | None = Field(
+        default=None,
+        min_length=1,
+        description="own burn-rate conditions (ORed); default: the SRE Workbook's, scaled to the SLO window",
+    )
+    min_events: int | None = Field(
+        default=None,
+        ge=1,
+        description="a condition fires only with at least this many events in its long window (low traffic)",
+    )
+
+
+class NoDataAlert(Strict):
+    """An alert when the SLI's total has had no series for `for` (a broken scrape, a renamed metric)."""
+
+    for_: Duration = Field(default="10m", alias="for")
+    name: str | None = Field(default=None, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+    severity: str | None = None
+    labels: LabelMap = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class SLOAlerting(Strict):
     page: SLOAlert = Field(default_factory=SLOAlert)
     ticket: SLOAlert = Field(default_factory=SLOAlert)
+    no_data: NoDataAlert | None = None
 
 
 class SLO(Strict):
@@ -189,4 +218,7 @@ class SLO(Strict):
     window: Duration = "30d"
     description: str = ""
     sli: SLI
+    labels: LabelMap = Field(
+        default_factory=dict, description="labels every rule of the SLO carries, recording rules too"
+    )
     alerting: SLOAlerting = Field(default_factory=SLOAlerting)

@@ -12,6 +12,7 @@ import re
 
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.slo_math import (
     RESERVED_LABELS,
     alert_name,
@@ -22,6 +23,7 @@ from erpgo_monctl.resolve.slo_math import (
     placeholder_problem,
     seconds,
     slo_alert_names,
+    total_unit,
 )
 from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
 
@@ -113,6 +115,56 @@ def _check_latency_name(ctx: Context, s: int, latency: LatencySLI) -> list[Diagn
     return []
 
 
+def _check_labels(ctx: Context, path: PathKey, labels: dict[str, str], severity: str) -> list[Diagnostic]:
+    """E410: `severity`, `slo`, `service` and `slo_alert` are monctl's on every SLO rule."""
+    found = []
+    for label in labels:
+        if label == "severity" or label in RESERVED_LABELS:
+            fix = f"write {severity}" if label == "severity" else "monctl sets it on every SLO rule"
+            found.append(
+                ctx.diag((*path, label), "E410", f"label {label!r} cannot be set here: {fix}", key=True)
+            )
+    return found
+
+
+def _check_policy(ctx: Context, s: int, slo: SLO, kind: str) -> list[Diagnostic]:
+    """A custom window table (E415, W416) and min_events (E417) of the page or ticket."""
+    settings = getattr(slo.alerting, kind)
+    path = ("slos", s, "alerting", kind)
+    found = []
+    for i, condition in enumerate(settings.windows or []):
+        if seconds(condition.short) >= seconds(condition.long):
+            found.append(
+                ctx.diag(
+                    (*path, "windows", i, "short"),
+                    "E415",
+                    f"the short window {condition.short} is not shorter than the long window "
+                    f"{condition.long}: the short window makes the alert reset quickly; the Workbook uses "
+                    "long / 12",
+                )
+            )
+        if condition.factor < 1:
+            found.append(
+                ctx.diag(
+                    (*path, "windows", i, "factor"),
+                    "W416",
+                    f"factor {clean(condition.factor)} is below 1: a steady burn that still meets the "
+                    f"objective over {slo.window} would alert; use 1 or more",
+                    "warning",
+                )
+            )
+    if settings.min_events is not None and total_unit(slo) is None:
+        found.append(
+            ctx.diag(
+                (*path, "min_events"),
+                "E417",
+                "min_events needs to count events: write the total query as sum(rate(...[{{window}}])) "
+                "or sum(increase(...[{{window}}])) (both are understood)",
+            )
+        )
+    return found
+
+
 def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> list[Diagnostic]:
     found = []
     windows = alert_windows(slo)
@@ -130,11 +182,16 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
             )
     declared = ctx.model.severities
     budget = error_budget(slo)
-    for kind in ("page", "ticket"):
+    found += _check_labels(
+        ctx, ("slos", s, "labels"), slo.labels, "alerting.page.severity and alerting.ticket.severity"
+    )
+    for kind in ("page", "ticket", "no_data"):
         settings = getattr(slo.alerting, kind)
         path = ("slos", s, "alerting", kind)
-        if settings.disable:
+        if settings is None or getattr(settings, "disable", False):
             continue
+        if kind != "no_data":
+            found += _check_policy(ctx, s, slo, kind)
         name = alert_name(slo, kind)
         if name in alert_names:
             found.append(
@@ -154,21 +211,9 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
                     f"use one of {', '.join(declared)} (incidents.severities)",
                 )
             )
-        for label in settings.labels:
-            if label == "severity" or label in RESERVED_LABELS:
-                fix = (
-                    f"write alerting.{kind}.severity"
-                    if label == "severity"
-                    else "monctl sets it on every SLO rule"
-                )
-                found.append(
-                    ctx.diag(
-                        (*path, "labels", label),
-                        "E410",
-                        f"label {label!r} cannot be set here: {fix}",
-                        key=True,
-                    )
-                )
+        found += _check_labels(ctx, (*path, "labels"), settings.labels, f"alerting.{kind}.severity")
+        if kind == "no_data":
+            continue
         for window in (w for w in burn_windows(slo) if w.kind == kind):
             factor = window.factor
             if factor * budget >= 1:
