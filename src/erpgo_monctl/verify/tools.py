@@ -56,6 +56,39 @@ def require(tool: str) -> str:
     return found
 
 
+LOGGING_KEYS = ("loki", "promtail", "alloy")  # layout keys render writes together for `logging:`
+
+
+def implied_files(directory: Path, layout: Layout = COMPOSE) -> list[str]:
+    """Files the tree itself says must be there: the logging set when one of it is, a runbook per alert.
+
+    Render writes Loki, Promtail and Alloy configs together (for a `logging:` section) and one
+    runbook per alert name of the rule files; a tree with part of either was not rendered whole.
+    """
+    keys = {placement.key for placement in layout.placements}
+    logging = [str(layout.path(key)) for key in LOGGING_KEYS if key in keys]
+    implied: list[str] = []
+    if any((directory / name).exists() for name in logging):
+        implied += logging
+    names: set[str] = set()
+    rule_files = [p.path for p in layout.placements if p.checker == "promtool-rules" and p.pattern is None]
+    for rules in (directory / path for path in rule_files):
+        if not rules.is_file():
+            continue
+        try:
+            document = _load_yaml(rules)
+        except Unreadable:
+            continue  # reported by promtool
+        groups = document.get("groups", []) if isinstance(document, dict) else []
+        for group in groups if isinstance(groups, list) else []:
+            for rule in group.get("rules", []) if isinstance(group, dict) else []:
+                if isinstance(rule, dict) and isinstance(rule.get("alert"), str):
+                    names.add(rule["alert"])
+    if "runbooks" in keys:
+        implied += [str(layout.path("runbooks") / f"{name}.md") for name in sorted(names)]
+    return implied
+
+
 def operand(path: Path) -> str:
     """A path as a command-line operand that no tool can read as an option (`-x/configs` -> `./-x/...`)."""
     text = str(path)
@@ -126,9 +159,14 @@ def _load_yaml(path: Path) -> Any:
         raise Unreadable(path, " ".join(str(exc).split())[:300]) from None
 
 
+def _no_constant(name: str) -> Any:
+    """Python's json reads NaN/Infinity; JSON (RFC 8259) and Grafana's parser do not."""
+    raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
 def _load_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise Unreadable(path, str(exc)) from None
 
@@ -235,15 +273,16 @@ def check_tree(directory: Path, layout: Layout = COMPOSE) -> list[CheckResult]:
             "kustomization.yaml): run `monctl render SPEC --out DIR` first"
         )
     tools = {"promtool": require("promtool"), "amtool": require("amtool")}
+    required = [str(p.path) for p in layout.placements if p.required]
     missing = []
-    for placement in layout.placements:
-        if placement.required and not (directory / placement.path).exists():
-            message = f"{placement.path} is missing: the contract's output layout requires it; render again"
+    for path in (*required, *implied_files(directory, layout)):
+        if not (directory / path).exists():
+            message = f"{path} is missing: the contract's output layout requires it; render again"
             missing.append(
                 CheckResult(
-                    f"layout: {placement.path}",
+                    f"layout: {path}",
                     False,
-                    [Diagnostic(str(directory / placement.path), 0, 0, "", "T004", "error", message)],
+                    [Diagnostic(str(directory / path), 0, 0, "", "T004", "error", message)],
                 )
             )
     tasks = {checker: _checker_tasks(directory, layout, checker, tools) for checker in CHECKER_ORDER}
