@@ -186,7 +186,7 @@ class BurnCondition(Strict):
 
     long: Duration = Field(description="long window, e.g. 1h")
     short: Duration = Field(description="short window, e.g. 5m (the Workbook uses long / 12)")
-    factor: float = Field(gt=0, description="burn rate; 1 spends the budget exactly over the SLO window")
+    factor: Finite = Field(gt=0, description="burn rate; 1 spends the budget exactly over the SLO window")
 
 
 class SLOAlert(Strict):
