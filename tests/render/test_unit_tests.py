@@ -310,3 +310,38 @@ def test_min_events_stops_the_quiet_night_page_and_a_night_outage_still_pages(tm
         one.write_text(yaml.safe_dump({**doc, "tests": [test]}))
         proc = promtool_test(one)
         assert (proc.returncode == 0) is passes, story + proc.stdout + proc.stderr
+
+
+KINDS = """\
+- name: raw-availability
+  service: api
+  objective: 99.9
+  alerting: {no_data: {}}
+  sli:
+    raw:
+      error_ratio: >-
+        sum(rate(http_requests_total{code=~"5.."}[{{window}}]))
+        / sum(rate(http_requests_total[{{window}}]))
+- name: uptime
+  service: api
+  objective: 99
+  window: 7d
+  sli:
+    time_slices:
+      selector: up{job="api"}
+"""
+
+
+def test_raw_and_time_slice_slis_get_generated_tests_that_promtool_passes(tmp_path: Path) -> None:
+    """Issue 14, item 5: a raw error ratio and a 0/1 gauge over time slices, each with generated stories."""
+    model = model_of(spec_text(KINDS))
+    raw, uptime = model.slo_test_plans
+    assert raw.document is not None and uptime.document is not None and not raw.notes and not uptime.notes
+    raw_names = [t["name"] for t in raw.document["tests"]]
+    assert any("a steady 15x burn pages" in n for n in raw_names)
+    assert not any("weighted by events" in n for n in raw_names)  # a raw ratio is a mean of 5m ratios
+    assert any("the target is down" in t["name"] for t in uptime.document["tests"])
+    write_tree(render_model(model), tmp_path / "out")
+    for name in ("raw-availability", "uptime"):
+        proc = promtool_test(tmp_path / "out" / "tests" / f"slo_{name}_test.yml")
+        assert proc.returncode == 0, proc.stdout + proc.stderr

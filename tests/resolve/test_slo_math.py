@@ -227,3 +227,20 @@ def test_placeholder_problems_explain_the_fix() -> None:
     assert placeholder_problem("rate(x[{{window}}])") is None
     assert "without spaces" in (placeholder_problem("rate(x[{{ window }}])") or "")
     assert "{{window}}" in (placeholder_problem("rate(x[5m])") or "")
+
+
+def test_raw_and_time_slice_ratios() -> None:
+    raw = slo(sli={"raw": {"error_ratio": "sum(rate(e[{{window}}])) / sum(rate(t[{{window}}]))"}})
+    assert sli_error_ratio_expr(raw, "1h") == "sum(rate(e[1h])) / sum(rate(t[1h]))"
+    assert period_error_ratio_expr(raw) == (
+        'avg_over_time(slo:sli_error:ratio_rate5m{slo="api-availability", service="erpgo-api"}[30d])'
+    )
+    up = slo(sli={"time_slices": {"selector": 'up{job="api"}'}})
+    assert sli_error_ratio_expr(up, "5m") == (
+        '1 - (sum(sum_over_time(up{job="api"}[5m])) / sum(count_over_time(up{job="api"}[5m])))'
+    )
+    assert sli_errors_expr(up, "5m") == (
+        'sum(count_over_time(up{job="api"}[5m])) - sum(sum_over_time(up{job="api"}[5m]))'
+    )
+    for chosen in (raw, up):
+        promql_parser.parse(sli_error_ratio_expr(chosen, "5m"))

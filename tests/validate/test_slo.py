@@ -274,3 +274,31 @@ def test_an_slo_may_name_a_service_of_its_own() -> None:
     """Issue 14, item 7: an SLO over any selector (a journey across jobs) names its own service."""
     text = spec_text(AVAILABILITY.replace("service: api", "service: checkout-journey"))
     assert not [d for d in findings(text) if d.severity == "error"]
+
+
+def test_a_raw_ratio_needs_the_window_placeholder() -> None:
+    text = spec_text(
+        "- name: raw\n  service: api\n  objective: 99\n  sli:\n    raw:\n"
+        "      error_ratio: sum(rate(http_requests_total{code=~'5..'}[5m]))"
+        " / sum(rate(http_requests_total[5m]))\n"
+    )
+    assert only(text, "E401").path == "slos[0].sli.raw.error_ratio"
+
+
+def test_a_raw_ratio_has_no_events_for_min_events() -> None:
+    text = spec_text(
+        "- name: raw\n  service: api\n  objective: 99\n  alerting: {page: {min_events: 10}}\n"
+        "  sli:\n    raw:\n"
+        "      error_ratio: sum(rate(http_requests_total{code=~'5..'}[{{window}}])) "
+        "/ sum(rate(http_requests_total[{{window}}]))\n"
+    )
+    diag = only(text, "E417")
+    assert "a raw SLI has no count" in diag.message
+
+
+def test_time_slices_need_a_series_selector() -> None:
+    text = spec_text(
+        "- name: up\n  service: api\n  objective: 99\n  sli:\n    time_slices:\n      selector: max(up)\n"
+    )
+    diag = only(text, "E418")
+    assert diag.path == "slos[0].sli.time_slices.selector" and "not a series selector" in diag.message

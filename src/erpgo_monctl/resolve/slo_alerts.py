@@ -20,12 +20,13 @@ from erpgo_monctl.resolve.slo_math import (
     alert_name,
     burn_windows,
     clean,
+    counts_events,
     error_budget,
     event_labels,
     seconds,
     slo_matchers,
 )
-from erpgo_monctl.spec.rules import SLO, AlertRule, SLIByLatency, SLOAlert
+from erpgo_monctl.spec.rules import SLO, AlertRule, SLIByLatency, SLIByTimeSlices, SLOAlert
 
 Conditions = tuple[tuple[BurnWindow, Decimal], ...]
 
@@ -67,6 +68,8 @@ def _human(duration_s: Decimal) -> str:
 def _what(slo: SLO) -> str:
     if isinstance(slo.sli, SLIByLatency):
         return f"requests answered within {clean(slo.sli.latency.threshold)}s"
+    if isinstance(slo.sli, SLIByTimeSlices):
+        return f"good samples of {slo.sli.time_slices.selector.strip()}"
     return "good events"
 
 
@@ -109,7 +112,8 @@ def no_data_alert(slo: SLO) -> BurnAlert | None:
     )
     rule = AlertRule(
         alert=alert_name(slo, "no_data"),
-        expr=f"absent(slo:sli_total:rate5m{{{slo_matchers(slo)}}})",
+        expr=f"absent({'slo:sli_total:rate5m' if counts_events(slo) else 'slo:sli_error:ratio_rate5m'}"
+        f"{{{slo_matchers(slo)}}})",
         for_=settings.for_,
         severity=settings.severity or "warning",
         summary=annotations.pop("summary", summary),
@@ -129,11 +133,12 @@ def burn_alerts(slo: SLO) -> list[BurnAlert]:
         conditions = tuple((w, w.factor) for w in burn_windows(slo) if w.kind == kind)
         if settings.disable:
             continue
-        summary, description = _default_text(slo, kind, conditions, settings.min_events)
+        volume = settings.min_events if counts_events(slo) else None  # else E417
+        summary, description = _default_text(slo, kind, conditions, volume)
         annotations = dict(settings.annotations)
         rule = AlertRule(
             alert=alert_name(slo, kind),
-            expr=burn_alert_expr(slo, conditions, settings.min_events),
+            expr=burn_alert_expr(slo, conditions, volume),
             severity=settings.severity or DEFAULT_SEVERITY[kind],
             summary=annotations.pop("summary", summary),
             description=annotations.pop("description", description),

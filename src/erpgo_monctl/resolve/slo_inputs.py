@@ -16,7 +16,16 @@ from erpgo_monctl.analysis.matchers import Matcher, from_promql, matches_all, re
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_ast import unwrap
 from erpgo_monctl.resolve.slo_math import clean
-from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
+from erpgo_monctl.spec.rules import (
+    SLO,
+    EventsSLI,
+    LatencySLI,
+    RawSLI,
+    SLIByEvents,
+    SLIByRaw,
+    SLIByTimeSlices,
+    TimeSliceSLI,
+)
 
 # Values tried for a label that must (or must not) match a regex, after the regex's own literals.
 _CANDIDATES = ("500", "503", "200", "0", "1", "error", "ok", "true", "false", "a", "x", "GET", "")
@@ -190,6 +199,38 @@ def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
     return SLIInput((Counter(bucket, -1, 1), Counter(base, 0, 1)), {})
 
 
+def raw_input(raw: RawSLI) -> SLIInput:
+    """A raw ratio written as `<errors query> / <total query>`: the events input of those two."""
+    import promql_parser
+
+    tree, problem = parse(raw.error_ratio.replace("{{window}}", "5m"))
+    if tree is None:
+        raise Unsupported(f"does not parse: {problem}")
+    node = unwrap(tree)
+    if not (
+        isinstance(node, promql_parser.BinaryExpr)
+        and str(node.op) == "/"
+        and (node.modifier is None or node.modifier.matching is None)
+    ):
+        raise Unsupported("the raw ratio is not `sum(...errors...) / sum(...total...)`")
+    # the window placeholder was read as 5m: put it back in both sides
+    errors, total = (str(side).replace("[5m]", "[{{window}}]") for side in (node.lhs, node.rhs))
+    return events_input(EventsSLI(errors=errors, total=total))
+
+
+def time_slices_input(slices: TimeSliceSLI) -> SLIInput:
+    """One 0/1 gauge series the selector selects (its value is 1 - bad per sample)."""
+    node, problem = parse(slices.selector)
+    if node is None:
+        raise Unsupported(f"selector does not parse: {problem}")
+    import promql_parser
+
+    if not isinstance(unwrap(node), promql_parser.VectorSelector):
+        raise Unsupported("the selector is not a series selector")
+    labels = _labels_for(_selector(unwrap(node)))
+    return SLIInput((Counter(labels, -1, 1),), {})
+
+
 # SLOs with the same queries get the same input: derived once per process (a spec of
 # 1,000 services asks ~6,000 times for a few hundred distinct shapes).
 _DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
@@ -198,17 +239,20 @@ _DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
 def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
     """The counters to feed promtool for `slo`, or Unsupported saying why there are none."""
     sli = slo.sli
+    derive: Any
     if isinstance(sli, SLIByEvents):
         key: tuple[object, ...] = ("events", sli.events.errors, sli.events.total)
+        derive = lambda: events_input(sli.events)  # noqa: E731
+    elif isinstance(sli, SLIByRaw):
+        key, derive = ("raw", sli.raw.error_ratio), lambda: raw_input(sli.raw)
+    elif isinstance(sli, SLIByTimeSlices):
+        key, derive = ("slices", sli.time_slices.selector), lambda: time_slices_input(sli.time_slices)
     else:
         key = ("latency", sli.latency.metric, sli.latency.selector, sli.latency.threshold, le_spelling)
+        derive = lambda: latency_input(sli.latency, le_spelling)  # noqa: E731
     if key not in _DERIVED:
         try:
-            _DERIVED[key] = (
-                events_input(sli.events)
-                if isinstance(sli, SLIByEvents)
-                else latency_input(sli.latency, le_spelling)
-            )
+            _DERIVED[key] = derive()
         except Unsupported as exc:
             _DERIVED[key] = str(exc)
     found = _DERIVED[key]

@@ -20,7 +20,7 @@ from typing import Literal
 
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_ast import children, unwrap
-from erpgo_monctl.spec.rules import SLO, LatencySLI, SLIByEvents, SLIByLatency
+from erpgo_monctl.spec.rules import SLO, LatencySLI, SLIByEvents, SLIByLatency, SLIByRaw, SLIByTimeSlices
 from erpgo_monctl.spec.types import duration_seconds
 
 AlertKind = Literal["page", "ticket"]
@@ -143,6 +143,10 @@ def total_unit(slo: SLO) -> Literal["rate", "increase"] | None:
     """
     if isinstance(slo.sli, SLIByLatency):
         return "rate"
+    if isinstance(slo.sli, SLIByTimeSlices):
+        return "increase"  # a count of samples
+    if isinstance(slo.sli, SLIByRaw):
+        return None
     import promql_parser
 
     tree, _ = parse(slo.sli.events.total.replace("{{window}}", "5m"))
@@ -175,6 +179,8 @@ def window_events_expr(slo: SLO, window: str) -> str:
 def min_events_windows(slo: SLO) -> list[str]:
     """Long windows whose event count some alert's `min_events` needs, each once."""
     found: dict[str, None] = {}
+    if not counts_events(slo):  # validate refuses min_events here (E417)
+        return []
     for w in alert_windows(slo):
         if getattr(slo.alerting, w.kind).min_events is not None:
             found.setdefault(w.long)
@@ -242,18 +248,34 @@ def _selector(metric: str, *matchers: str) -> str:
     return f"{metric}{{{inner}}}"
 
 
+def counts_events(slo: SLO) -> bool:
+    """Whether the SLI has bad and total counts (every kind but `raw`, which is a ratio only)."""
+    return not isinstance(slo.sli, SLIByRaw)
+
+
 def sli_errors_expr(slo: SLO, window: str) -> str:
     """PromQL for the bad events of `slo` over `window` (a rate, or whatever unit the SLI uses)."""
-    if isinstance(slo.sli, SLIByEvents):
-        return slo.sli.events.errors.strip().replace("{{window}}", window)
-    return f"{sli_total_expr(slo, window)} - {_latency_good(slo.sli.latency, window)}"
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        return sli.events.errors.strip().replace("{{window}}", window)
+    if isinstance(sli, SLIByTimeSlices):  # bad slices: samples minus the sum of the 0/1 values
+        good = f"sum(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        return f"{sli_total_expr(slo, window)} - {good}"
+    if isinstance(sli, SLIByRaw):
+        raise ValueError("a raw SLI has no bad-event count")
+    return f"{sli_total_expr(slo, window)} - {_latency_good(sli.latency, window)}"
 
 
 def sli_total_expr(slo: SLO, window: str) -> str:
-    """PromQL for all events of `slo` over `window`."""
-    if isinstance(slo.sli, SLIByEvents):
-        return slo.sli.events.total.strip().replace("{{window}}", window)
-    latency = slo.sli.latency
+    """PromQL for all events of `slo` over `window` (samples, for time slices)."""
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        return sli.events.total.strip().replace("{{window}}", window)
+    if isinstance(sli, SLIByTimeSlices):
+        return f"sum(count_over_time({sli.time_slices.selector.strip()}[{window}]))"
+    if isinstance(sli, SLIByRaw):
+        raise ValueError("a raw SLI has no event count")
+    latency = sli.latency
     return f"sum(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
 
 
@@ -297,9 +319,15 @@ def sli_errors_or_zero(slo: SLO, window: str) -> str:
 
 def sli_error_ratio_expr(slo: SLO, window: str) -> str:
     """`slo:sli_error:ratio_rate<window>` for a short window: bad / all over that window."""
-    if isinstance(slo.sli, SLIByEvents):
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
         return f"({sli_errors_or_zero(slo, window)}) / ({sli_total_expr(slo, window)})"
-    return f"1 - ({_latency_good(slo.sli.latency, window)} / {sli_total_expr(slo, window)})"
+    if isinstance(sli, SLIByRaw):
+        return sli.raw.error_ratio.strip().replace("{{window}}", window)
+    if isinstance(sli, SLIByTimeSlices):
+        good = f"sum(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        return f"1 - ({good} / {sli_total_expr(slo, window)})"
+    return f"1 - ({_latency_good(sli.latency, window)} / {sli_total_expr(slo, window)})"
 
 
 def period_error_ratio_expr(slo: SLO) -> str:
@@ -309,6 +337,8 @@ def period_error_ratio_expr(slo: SLO) -> str:
     the same number of times, so one busy hour weighs what its requests weigh.
     """
     sel = slo_matchers(slo)
+    if not counts_events(slo):  # a raw ratio: only the mean of the 5m ratios (Sloth's way) is known
+        return f"avg_over_time(slo:sli_error:ratio_rate5m{{{sel}}}[{slo.window}])"
     return (
         f"sum_over_time(slo:sli_error:rate5m{{{sel}}}[{slo.window}])\n/\n"
         f"sum_over_time(slo:sli_total:rate5m{{{sel}}}[{slo.window}])"

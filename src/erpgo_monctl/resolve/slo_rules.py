@@ -16,6 +16,7 @@ from erpgo_monctl.resolve.slo_math import (
     BurnWindow,
     SLOAlertKind,
     clean,
+    counts_events,
     error_budget,
     event_labels,
     min_events_windows,
@@ -67,15 +68,17 @@ def slo_rules(slo: SLO, index: int, policy: AlertPolicy) -> SLORules:
     labels = event_labels(slo)
     sel = "{" + slo_matchers(slo) + "}"
     budget = clean(error_budget(slo))
-    # numerator and denominator over 5m: the SLO-window ratio sums these, weighting by events
-    errors_5m = sli_errors_expr(slo, "5m")
-    total_5m = sli_total_expr(slo, "5m")
-    if isinstance(slo.sli, SLIByEvents):  # no bad series yet counts as zero errors (always, as before)
-        errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"
-    rules: list[AlertingRule | RecordingRule] = [
-        _record("slo:sli_error:rate5m", errors_5m, labels),
-        _record("slo:sli_total:rate5m", total_5m, labels),
-    ]
+    rules: list[AlertingRule | RecordingRule] = []
+    if counts_events(slo):
+        # numerator and denominator over 5m: the SLO-window ratio sums these, weighting by events
+        errors_5m = sli_errors_expr(slo, "5m")
+        total_5m = sli_total_expr(slo, "5m")
+        if isinstance(slo.sli, SLIByEvents):  # no bad series yet counts as zero errors (always, as before)
+            errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"
+        rules += [
+            _record("slo:sli_error:rate5m", errors_5m, labels),
+            _record("slo:sli_total:rate5m", total_5m, labels),
+        ]
     for window in ratio_windows(slo):
         expr = period_error_ratio_expr(slo) if window == slo.window else sli_error_ratio_expr(slo, window)
         rules.append(_record(f"slo:sli_error:ratio_rate{window}", expr, labels))

@@ -101,6 +101,42 @@ class Scenario:
         return outcomes.pop()
 
 
+class SliceScenario(Scenario):
+    """Time slices: one 0/1 sample a minute (minute i holds sample i), 0 when the phase is bad.
+
+    count_over_time counts samples, so a window holds w + 1 of them under Prometheus 2's
+    closed range and w under 3's; the ratio is bad samples / samples.
+    """
+
+    def __init__(self, budget: Decimal, phases: tuple[Phase, ...]) -> None:
+        self.budget = budget
+        self.bad_upto = [0]  # bad samples among samples 0..i-1
+        for part in phases:
+            for _ in range(part.minutes):
+                self.bad_upto.append(self.bad_upto[-1] + (1 if part.bad else 0))
+        self.total_upto = list(range(len(self.bad_upto)))
+
+    def _span(self, minute: int, window: str, left_open: bool) -> tuple[int, int]:
+        last = len(self.bad_upto) - 2
+        low = max(minute - int(seconds(window) / 60) + (1 if left_open else 0), 0)
+        return low, min(minute, last)
+
+    def ratio(self, minute: int, window: str, left_open: bool) -> Decimal | None:
+        low, high = self._span(minute, window, left_open)
+        if high < low:
+            return None
+        return Decimal(self.bad_upto[high + 1] - self.bad_upto[low]) / (high - low + 1)
+
+    def events(self, minute: int, window: str, left_open: bool) -> int:
+        low, high = self._span(minute, window, left_open)
+        return max(high - low + 1, 0)
+
+
+def gauge_values(phases: list[Phase]) -> str:
+    """promtool notation for a 0/1 gauge: one sample a minute, 0 in bad phases."""
+    return " ".join(f"{0 if p.bad else 1}x{p.minutes - 1}" for p in phases)
+
+
 Conditions = tuple[tuple[BurnWindow, Decimal], ...]
 Claims = tuple[tuple[int, tuple[tuple[str, bool], ...]], ...]
 Alert = tuple[str, Conditions, int | None]  # kind, burn-rate conditions, min_events
@@ -108,14 +144,18 @@ Alert = tuple[str, Conditions, int | None]  # kind, burn-rate conditions, min_ev
 
 @cache
 def simulate(
-    budget: Decimal, alerts: tuple[Alert, ...], phases: tuple[Phase, ...], claims: Claims
+    budget: Decimal,
+    alerts: tuple[Alert, ...],
+    phases: tuple[Phase, ...],
+    claims: Claims,
+    slices: bool = False,
 ) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
     """(minute, indexes of the alerts firing) for each claimed minute, and why the story is fragile (or None).
 
     The minutes listed are those before any fragile one. SLOs alike in budget and alert
     conditions share every result, so a spec of 2,000 SLOs simulates each shape once.
     """
-    scenario = Scenario(budget, phases)
+    scenario = SliceScenario(budget, phases) if slices else Scenario(budget, phases)
     kinds = {kind for kind, _, _ in alerts}
     outcomes = []
     try:

@@ -18,6 +18,7 @@ from erpgo_monctl.resolve.layout import rule_file_path
 from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
 from erpgo_monctl.resolve.slo_math import (
     clean,
+    counts_events,
     error_budget,
     event_labels,
     ratio_windows,
@@ -26,8 +27,8 @@ from erpgo_monctl.resolve.slo_math import (
     slo_matchers,
 )
 from erpgo_monctl.resolve.slo_rules import BurnRateAlert, SLORules
-from erpgo_monctl.resolve.slo_scenarios import TRAFFIC, Phase, duration, phase, simulate
-from erpgo_monctl.spec.rules import SLO, SLIByEvents
+from erpgo_monctl.resolve.slo_scenarios import TRAFFIC, Phase, duration, gauge_values, phase, simulate
+from erpgo_monctl.spec.rules import SLO, SLIByEvents, SLIByTimeSlices
 
 # Counters start at 10x a minute's traffic: rate() stops extrapolating where a counter would
 # reach zero (sooner than 1.1 scrape intervals only when the value is under 1.1x its per-interval
@@ -84,8 +85,11 @@ class SLOTests:
         self.input: SLIInput = sli_input(slo)
         self.labels = {**event_labels(slo), **self.input.labels}
         self.skipped: list[str] = []
+        self.slices = isinstance(slo.sli, SLIByTimeSlices)  # 0/1 samples, not counters
 
     def _series(self, phases: list[Phase], sli: SLIInput | None = None) -> list[dict[str, str]]:
+        if self.slices:
+            return [{"series": c.series(), "values": gauge_values(phases)} for c in self.input.counters]
         return [
             {"series": c.series(), "values": _values(c.bad, c.total, phases)}
             for c in (sli or self.input).counters
@@ -113,6 +117,7 @@ class SLOTests:
             tuple((a.kind, a.conditions, self.min_events(a)) for a in self.alerts),
             tuple(story.phases),
             tuple((minute, tuple(claimed.items())) for minute, claimed in story.claims.items()),
+            self.slices,
         )
 
     def alert_group(self, story: Story) -> dict[str, Any] | None:
@@ -237,9 +242,35 @@ class SLOTests:
             ],
         }
 
+    def slices_recording_group(self) -> dict[str, Any]:
+        """Time slices all good for 3h: every window reads 0, the budget is untouched."""
+        sel = "{" + slo_matchers(self.slo) + "}"
+        checks = [
+            self._close(f"slo:sli_error:ratio_rate{w}{sel}", Decimal(0)) for w in ratio_windows(self.slo)
+        ]
+        checks += [
+            self._close(f"slo:objective:ratio{sel}", 1 - self.budget, grouped=False),
+            self._close(f"slo:error_budget:ratio{sel}", self.budget, grouped=False),
+            self._close(f"slo:period_error_budget_remaining:ratio{sel}", Decimal(1)),
+            self._close(f"slo:current_burn_rate:ratio{sel}", Decimal(0)),
+        ]
+        for check in checks:
+            check["eval_time"] = "3h"
+        return {
+            "name": f"{self.slo.name}: every sample good for 3h: every window reads 0, the budget is whole",
+            "interval": "1m",
+            "input_series": self._series([Phase(181, 1, 0)]),
+            "promql_expr_test": checks,
+        }
+
     def groups(self) -> list[dict[str, Any]]:
         """Recording-rule tests, then the alert scenarios this SLO's alerts and budget allow."""
-        found = [self.recording_group(), self.weighted_group()]
+        if self.slices:
+            found = [self.slices_recording_group()]
+        elif not counts_events(self.slo):  # raw: the SLO-window ratio is a mean, not event-weighted
+            found = [self.recording_group()]
+        else:
+            found = [self.recording_group(), self.weighted_group()]
         for extra in (self.before_errors_group(), self.no_data_group()):
             if extra is not None:
                 found.append(extra)
@@ -249,6 +280,25 @@ class SLOTests:
                 found.append(group)
         return found
 
+    def slice_stories(self) -> list[Story]:
+        """Time slices: the target is down (every sample 0) after 2L good minutes; the page fires by 3L."""
+        page = sorted(
+            (c for a in self.alerts for c in a.conditions if c[0].kind == "page"), key=lambda c: -c[1]
+        )
+        stories = []
+        if page:
+            window, _ = page[0]
+            long = _minutes(window.long)
+            stories.append(
+                Story(
+                    f"every sample good for {duration(2 * long)} alerts nobody; then the target is down "
+                    f"(samples 0) and it pages within the {window.long} page window",
+                    [Phase(2 * long, 1, 0), Phase(long + 1, 1, 1)],
+                    {2 * long - 1: {"page": False, "ticket": False}, 3 * long: {"page": True}},
+                )
+            )
+        return stories
+
     def stories(self) -> list[Story]:
         """The alert scenarios this SLO's alerts and budget allow.
 
@@ -256,6 +306,8 @@ class SLOTests:
         1h), so every SLO window gets the same stories; simulation leaves out what its
         numbers cannot show.
         """
+        if self.slices:
+            return self.slice_stories()
         conditions = [c for a in self.alerts for c in a.conditions]
         page = sorted((c for c in conditions if c[0].kind == "page"), key=lambda c: -c[1])
         ticket = sorted((c for c in conditions if c[0].kind == "ticket"), key=lambda c: c[1])

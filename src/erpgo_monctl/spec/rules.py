@@ -172,11 +172,43 @@ class SLIByLatency(Strict):
     latency: LatencySLI
 
 
-# `sli: {events: ...}` or `sli: {latency: ...}`: the key names the kind.
+class RawSLI(Strict):
+    error_ratio: str = Field(min_length=1, description="PromQL for the error ratio (0 to 1) over {{window}}")
+
+
+class SLIByRaw(Strict):
+    """An SLI given as one error-ratio query (Sloth's `raw`): no event counts, so the SLO-window
+    ratio is the mean of the 5m ratios and min_events cannot be used."""
+
+    raw: RawSLI
+
+
+class TimeSliceSLI(Strict):
+    selector: str = Field(
+        min_length=1, description='a 0/1 gauge, e.g. up{job="api"} or probe_success{instance="https://x"}'
+    )
+
+
+class SLIByTimeSlices(Strict):
+    """An SLI over time slices: every sample of a 0/1 gauge is a slice, 0 a bad one (availability
+    from `up` or `probe_success`: the share of good scrapes)."""
+
+    time_slices: TimeSliceSLI
+
+
+# `sli: {events: ...}`, `{latency: ...}`, `{raw: ...}` or `{time_slices: ...}`: the key names the kind.
 SLI = Annotated[
-    Annotated[SLIByEvents, Tag("events")] | Annotated[SLIByLatency, Tag("latency")],
+    Annotated[SLIByEvents, Tag("events")]
+    | Annotated[SLIByLatency, Tag("latency")]
+    | Annotated[SLIByRaw, Tag("raw")]
+    | Annotated[SLIByTimeSlices, Tag("time_slices")],
     one_key_of(
-        "give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`", "events", "latency"
+        "give exactly one of `events: {errors, total}`, `latency: {metric, threshold}`, "
+        "`raw: {error_ratio}` or `time_slices: {selector}`",
+        "events",
+        "latency",
+        "raw",
+        "time_slices",
     ),
 ]
 

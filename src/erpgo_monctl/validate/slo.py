@@ -25,7 +25,16 @@ from erpgo_monctl.resolve.slo_math import (
     slo_alert_names,
     total_unit,
 )
-from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
+from erpgo_monctl.spec.rules import (
+    SLO,
+    EventsSLI,
+    LatencySLI,
+    RawSLI,
+    SLIByEvents,
+    SLIByLatency,
+    SLIByRaw,
+    TimeSliceSLI,
+)
 
 from .context import Context
 
@@ -75,6 +84,30 @@ def selector_problem(metric: str, selector: str) -> str | None:
     ):
         return "it closes the braces, comments out the rest or spans lines; write only matchers"
     return None
+
+
+def _check_raw(ctx: Context, s: int, raw: RawSLI) -> list[Diagnostic]:
+    problem = placeholder_problem(raw.error_ratio)
+    if problem:
+        return [
+            ctx.diag(("slos", s, "sli", "raw", "error_ratio"), "E401", f"the error_ratio query {problem}")
+        ]
+    return []
+
+
+def _check_time_slices(ctx: Context, s: int, slices: TimeSliceSLI) -> list[Diagnostic]:
+    """E418: the selector goes inside count_over_time(...[w]): it must be a plain series selector."""
+    import promql_parser
+
+    node, problem = parse(slices.selector)
+    if node is not None and not (
+        isinstance(node, promql_parser.VectorSelector) and node.offset is None and node.at is None
+    ):
+        problem = "it is an expression, not a series selector"
+    if problem is None:
+        return []
+    message = f'is not a series selector of a 0/1 gauge (e.g. up{{job="api"}}): {problem}'
+    return [ctx.diag(("slos", s, "sli", "time_slices", "selector"), "E418", message)]
 
 
 def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
@@ -184,7 +217,10 @@ def _check_policy(ctx: Context, s: int, slo: SLO, kind: str) -> list[Diagnostic]
             ctx.diag(
                 (*path, "min_events"),
                 "E417",
-                "min_events needs to count events: write the total query as sum(rate(...[{{window}}])) "
+                "min_events needs to count events: a raw SLI has no count; write the total query as "
+                "sum(rate(...[{{window}}])) or sum(increase(...[{{window}}])) (both are understood)"
+                if isinstance(slo.sli, SLIByRaw)
+                else "min_events needs to count events: write the total query as sum(rate(...[{{window}}])) "
                 "or sum(increase(...[{{window}}])) (both are understood)",
             )
         )
@@ -283,11 +319,14 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
     retention = seconds(spec.prometheus.retention)
     for s, slo in enumerate(spec.slos):  # duplicate SLO names: checks/duplicates.py (E406)
         sli = slo.sli
-        own = (
-            _check_events(ctx, s, sli.events)
-            if isinstance(sli, SLIByEvents)
-            else _check_latency(ctx, s, sli.latency)
-        )
+        if isinstance(sli, SLIByEvents):
+            own = _check_events(ctx, s, sli.events)
+        elif isinstance(sli, SLIByLatency):
+            own = _check_latency(ctx, s, sli.latency)
+        elif isinstance(sli, SLIByRaw):
+            own = _check_raw(ctx, s, sli.raw)
+        else:
+            own = _check_time_slices(ctx, s, sli.time_slices)
         own += _check_alerting(ctx, s, slo, alert_names)
         if seconds(slo.window) > retention:
             own.append(
