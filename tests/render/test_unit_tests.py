@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from erpgo_monctl.pipeline import render_model
+from erpgo_monctl.render.rules import build_slo_rules
 from erpgo_monctl.render.unit_tests import user_test_file
 from erpgo_monctl.write import write_tree
 from tests.conftest import need
@@ -343,5 +344,52 @@ def test_raw_and_time_slice_slis_get_generated_tests_that_promtool_passes(tmp_pa
     assert any("the target is down" in t["name"] for t in uptime.document["tests"])
     write_tree(render_model(model), tmp_path / "out")
     for name in ("raw-availability", "uptime"):
+        proc = promtool_test(tmp_path / "out" / "tests" / f"slo_{name}_test.yml")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+GROUPED = """\
+- name: latency-per-route
+  service: api
+  objective: 99
+  group_by: [route]
+  sli:
+    latency: {metric: http_request_duration_seconds, threshold: 0.5, selector: 'job="api"'}
+- name: uptime-per-instance
+  service: api
+  objective: 99
+  group_by: [instance]
+  sli:
+    time_slices: {selector: 'up{job="api"}'}
+"""
+
+
+def test_grouped_slos_record_and_alert_per_group(tmp_path: Path) -> None:
+    """Issue 14, item 6: `group_by` aggregates the generated SLI by those labels; the generated
+    tests feed one group and expect its label on every recorded series and alert (promtool)."""
+    model = model_of(spec_text(GROUPED))
+    (latency, uptime) = build_slo_rules(model)["groups"]
+    records = {r["record"]: r["expr"] for r in latency["rules"] if "record" in r}
+    assert (
+        records["slo:sli_total:rate5m"]
+        == 'sum by (route) (rate(http_request_duration_seconds_count{job="api"}[5m]))'
+    )
+    assert any("sum by (instance) (count_over_time" in r["expr"] for r in uptime["rules"] if "record" in r)
+    for plan, label in zip(model.slo_test_plans, ("route", "instance"), strict=True):
+        assert plan.document is not None and not plan.notes
+        samples = [  # every recorded SLI series but the per-SLO constants (objective, budget)
+            s
+            for t in plan.document["tests"]
+            for c in t.get("promql_expr_test", [])
+            if "objective" not in c["expr"] and "error_budget:" not in c["expr"]
+            for s in c["exp_samples"]
+        ]
+        assert samples and all(f'{label}="a"' in s["labels"] for s in samples)
+        alerts = [
+            a for t in plan.document["tests"] for c in t.get("alert_rule_test", []) for a in c["exp_alerts"]
+        ]
+        assert alerts and all(a["exp_labels"][label] == "a" for a in alerts)
+    write_tree(render_model(model), tmp_path / "out")
+    for name in ("latency-per-route", "uptime-per-instance"):
         proc = promtool_test(tmp_path / "out" / "tests" / f"slo_{name}_test.yml")
         assert proc.returncode == 0, proc.stdout + proc.stderr

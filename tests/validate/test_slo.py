@@ -302,3 +302,11 @@ def test_time_slices_need_a_series_selector() -> None:
     )
     diag = only(text, "E418")
     assert diag.path == "slos[0].sli.time_slices.selector" and "not a series selector" in diag.message
+
+
+def test_group_by_must_match_the_events_queries() -> None:
+    text = spec_text(AVAILABILITY + "  group_by: [route]\n")
+    diag = only(text, "E419")
+    assert diag.path == "slos[0].group_by" and "sum by (route)" in diag.message
+    grouped = AVAILABILITY.replace("sum(rate(", "sum by (route) (rate(") + "  group_by: [route]\n"
+    assert not [d for d in findings(spec_text(grouped)) if d.code == "E419"]

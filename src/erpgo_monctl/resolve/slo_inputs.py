@@ -182,7 +182,13 @@ def events_input(events: EventsSLI) -> SLIInput:
     return SLIInput(counters, {label: bad[label] for label in errors_by if bad.get(label)})
 
 
-def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
+def _grouped(base: dict[str, str], group_by: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """`base` with a value for every grouping label it lacks, and the grouping labels' values."""
+    labels = {**{label: "a" for label in group_by}, **base}
+    return labels, {label: labels[label] for label in group_by}
+
+
+def latency_input(latency: LatencySLI, le_spelling: int = 0, group_by: tuple[str, ...] = ()) -> SLIInput:
     """Bucket and count series of a latency SLI; `le_spelling` 0 writes `le="2"`, 1 writes `le="2.0"`."""
     import promql_parser
 
@@ -191,12 +197,12 @@ def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
         raise Unsupported(f"selector does not parse: {problem}")
     if not isinstance(node, promql_parser.VectorSelector):  # `job="x"} or vector(1) #`: E409's concern
         raise Unsupported("the selector is not a list of label matchers")
-    base = _labels_for(_selector(node))
+    base, groups = _grouped(_labels_for(_selector(node)), group_by)
     le = clean(latency.threshold)
     if le_spelling and "." not in le and "e" not in le:
         le += ".0"
     bucket = {**base, "__name__": f"{latency.metric}_bucket", "le": le}
-    return SLIInput((Counter(bucket, -1, 1), Counter(base, 0, 1)), {})
+    return SLIInput((Counter(bucket, -1, 1), Counter(base, 0, 1)), groups)
 
 
 def raw_input(raw: RawSLI) -> SLIInput:
@@ -218,7 +224,7 @@ def raw_input(raw: RawSLI) -> SLIInput:
     return events_input(EventsSLI(errors=errors, total=total))
 
 
-def time_slices_input(slices: TimeSliceSLI) -> SLIInput:
+def time_slices_input(slices: TimeSliceSLI, group_by: tuple[str, ...] = ()) -> SLIInput:
     """One 0/1 gauge series the selector selects (its value is 1 - bad per sample)."""
     node, problem = parse(slices.selector)
     if node is None:
@@ -227,8 +233,8 @@ def time_slices_input(slices: TimeSliceSLI) -> SLIInput:
 
     if not isinstance(unwrap(node), promql_parser.VectorSelector):
         raise Unsupported("the selector is not a series selector")
-    labels = _labels_for(_selector(unwrap(node)))
-    return SLIInput((Counter(labels, -1, 1),), {})
+    labels, groups = _grouped(_labels_for(_selector(unwrap(node))), group_by)
+    return SLIInput((Counter(labels, -1, 1),), groups)
 
 
 # SLOs with the same queries get the same input: derived once per process (a spec of
@@ -239,6 +245,7 @@ _DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
 def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
     """The counters to feed promtool for `slo`, or Unsupported saying why there are none."""
     sli = slo.sli
+    group_by = tuple(slo.group_by)
     derive: Any
     if isinstance(sli, SLIByEvents):
         key: tuple[object, ...] = ("events", sli.events.errors, sli.events.total)
@@ -246,10 +253,18 @@ def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
     elif isinstance(sli, SLIByRaw):
         key, derive = ("raw", sli.raw.error_ratio), lambda: raw_input(sli.raw)
     elif isinstance(sli, SLIByTimeSlices):
-        key, derive = ("slices", sli.time_slices.selector), lambda: time_slices_input(sli.time_slices)
+        key = ("slices", sli.time_slices.selector, group_by)
+        derive = lambda: time_slices_input(sli.time_slices, group_by)  # noqa: E731
     else:
-        key = ("latency", sli.latency.metric, sli.latency.selector, sli.latency.threshold, le_spelling)
-        derive = lambda: latency_input(sli.latency, le_spelling)  # noqa: E731
+        key = (
+            "latency",
+            sli.latency.metric,
+            sli.latency.selector,
+            sli.latency.threshold,
+            le_spelling,
+            group_by,
+        )
+        derive = lambda: latency_input(sli.latency, le_spelling, group_by)  # noqa: E731
     if key not in _DERIVED:
         try:
             _DERIVED[key] = derive()

@@ -20,7 +20,7 @@ from typing import Literal
 
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_ast import children, unwrap
-from erpgo_monctl.spec.rules import SLO, LatencySLI, SLIByEvents, SLIByLatency, SLIByRaw, SLIByTimeSlices
+from erpgo_monctl.spec.rules import SLO, SLIByEvents, SLIByLatency, SLIByRaw, SLIByTimeSlices
 from erpgo_monctl.spec.types import duration_seconds
 
 AlertKind = Literal["page", "ticket"]
@@ -248,6 +248,11 @@ def _selector(metric: str, *matchers: str) -> str:
     return f"{metric}{{{inner}}}"
 
 
+def aggregate(slo: SLO) -> str:
+    """`sum`, or `sum by (route)` for an SLO evaluated per group (`group_by`)."""
+    return f"sum by ({', '.join(slo.group_by)}) " if slo.group_by else "sum"
+
+
 def counts_events(slo: SLO) -> bool:
     """Whether the SLI has bad and total counts (every kind but `raw`, which is a ratio only)."""
     return not isinstance(slo.sli, SLIByRaw)
@@ -259,11 +264,11 @@ def sli_errors_expr(slo: SLO, window: str) -> str:
     if isinstance(sli, SLIByEvents):
         return sli.events.errors.strip().replace("{{window}}", window)
     if isinstance(sli, SLIByTimeSlices):  # bad slices: samples minus the sum of the 0/1 values
-        good = f"sum(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        good = f"{aggregate(slo)}(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
         return f"{sli_total_expr(slo, window)} - {good}"
     if isinstance(sli, SLIByRaw):
         raise ValueError("a raw SLI has no bad-event count")
-    return f"{sli_total_expr(slo, window)} - {_latency_good(sli.latency, window)}"
+    return f"{sli_total_expr(slo, window)} - {_latency_good(slo, window)}"
 
 
 def sli_total_expr(slo: SLO, window: str) -> str:
@@ -272,16 +277,18 @@ def sli_total_expr(slo: SLO, window: str) -> str:
     if isinstance(sli, SLIByEvents):
         return sli.events.total.strip().replace("{{window}}", window)
     if isinstance(sli, SLIByTimeSlices):
-        return f"sum(count_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        return f"{aggregate(slo)}(count_over_time({sli.time_slices.selector.strip()}[{window}]))"
     if isinstance(sli, SLIByRaw):
         raise ValueError("a raw SLI has no event count")
     latency = sli.latency
-    return f"sum(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
+    return f"{aggregate(slo)}(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
 
 
-def _latency_good(latency: LatencySLI, window: str) -> str:
+def _latency_good(slo: SLO, window: str) -> str:
+    assert isinstance(slo.sli, SLIByLatency)
+    latency = slo.sli.latency
     bucket = _selector(latency.metric + "_bucket", latency.selector, le_matcher(latency.threshold))
-    return f"sum(rate({bucket}[{window}]))"
+    return f"{aggregate(slo)}(rate({bucket}[{window}]))"
 
 
 def has_zero_fallback(query: str) -> bool:
@@ -325,9 +332,9 @@ def sli_error_ratio_expr(slo: SLO, window: str) -> str:
     if isinstance(sli, SLIByRaw):
         return sli.raw.error_ratio.strip().replace("{{window}}", window)
     if isinstance(sli, SLIByTimeSlices):
-        good = f"sum(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        good = f"{aggregate(slo)}(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
         return f"1 - ({good} / {sli_total_expr(slo, window)})"
-    return f"1 - ({_latency_good(sli.latency, window)} / {sli_total_expr(slo, window)})"
+    return f"1 - ({_latency_good(slo, window)} / {sli_total_expr(slo, window)})"
 
 
 def period_error_ratio_expr(slo: SLO) -> str:

@@ -265,4 +265,8 @@ class SLO(Strict):
     labels: LabelMap = Field(
         default_factory=dict, description="labels every rule of the SLO carries, recording rules too"
     )
+    group_by: list[LabelName] = Field(
+        default_factory=list,
+        description="evaluate the SLO per value of these labels (budgets and alerts per group)",
+    )
     alerting: SLOAlerting = Field(default_factory=SLOAlerting)

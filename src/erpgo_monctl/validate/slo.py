@@ -13,6 +13,7 @@ import re
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.resolve.slo_inputs import Unsupported, parse_events_query
 from erpgo_monctl.resolve.slo_math import (
     RESERVED_LABELS,
     alert_name,
@@ -84,6 +85,31 @@ def selector_problem(metric: str, selector: str) -> str | None:
     ):
         return "it closes the braces, comments out the rest or spans lines; write only matchers"
     return None
+
+
+def _check_grouping(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+    """E419: `group_by` is what the generated latency and time-slice queries aggregate by; an
+    events SLI's own queries must aggregate by the same labels, a raw ratio is used as written."""
+    if not slo.group_by or not isinstance(slo.sli, (SLIByEvents, SLIByRaw)):
+        return []
+    wanted = ", ".join(slo.group_by)
+    if isinstance(slo.sli, SLIByRaw):
+        message = f"group_by does nothing for a raw SLI: write sum by ({wanted}) (...) in error_ratio itself"
+        return [ctx.diag(("slos", s, "group_by"), "E419", message)]
+    found = []
+    for key in ("errors", "total"):
+        try:
+            _, by = parse_events_query(getattr(slo.sli.events, key))
+        except Unsupported:
+            continue  # another shape: its labels cannot be read here
+        if set(by) != set(slo.group_by):
+            message = (
+                f"the {key} query aggregates by ({', '.join(by)}), not by the group_by labels ({wanted}): "
+                f"write sum by ({wanted}) (...) in both queries"
+            )
+            found.append(ctx.diag(("slos", s, "group_by"), "E419", message))
+            break
+    return found
 
 
 def _check_raw(ctx: Context, s: int, raw: RawSLI) -> list[Diagnostic]:
@@ -327,6 +353,7 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
             own = _check_raw(ctx, s, sli.raw)
         else:
             own = _check_time_slices(ctx, s, sli.time_slices)
+        own += _check_grouping(ctx, s, slo)
         own += _check_alerting(ctx, s, slo, alert_names)
         if seconds(slo.window) > retention:
             own.append(
