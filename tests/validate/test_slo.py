@@ -366,3 +366,25 @@ def test_promtool_agrees_on_every_value_verdict(tmp_path: Path) -> None:
         verdicts[values] = run.returncode == 0
         assert values_problem(values) is None if verdicts[values] else values_problem(values) is not None
     assert verdicts == VALUE_VERDICTS
+
+
+PROBES = """\
+probes:
+  exporter: blackbox:9115
+  modules: [{name: http_2xx, prober: http}]
+  jobs: [{name: probe-shop, module: http_2xx, targets: ["https://shop.example.com/health"]}]
+"""
+
+
+def test_an_slo_on_a_probe_job() -> None:
+    """Issue 14, item 7: an SLO's service may be a probe job, its SLI the probe's 0/1 result."""
+    slo = (
+        "- name: shop-reachable\n  service: probe-shop\n  objective: 99\n  sli:\n    time_slices:\n"
+        "      selector: 'probe_success{job=\"probe-shop\"}'\n"
+    )
+    text = spec_text(slo, extra=PROBES)
+    assert not [d for d in findings(text) if d.severity != "info"]
+    typo = text.replace("service: probe-shop", "service: probe-shp")
+    assert only(typo, "E310").path == "slos[0].service"
+    plan = model_of(text).slo_test_plans[0]
+    assert plan.feasible and plan.document is not None
