@@ -28,6 +28,7 @@ TARGETS: dict[str, str] = {
     "loki": "loki",
     "promtail": "promtail",
     "alloy": "alloy",
+    "jaeger": "jaeger",
     "grafana": "grafana",
     "compose": "compose",
     "runbooks": "runbooks",

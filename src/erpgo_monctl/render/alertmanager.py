@@ -97,6 +97,7 @@ def _receiver(receiver: Receiver) -> dict[str, Any]:
 def build_alertmanager_config(model: Model) -> dict[str, Any]:
     """The alertmanager.yml document as plain data."""
     am = model.spec.alertmanager
+    assert am is not None
     global_: dict[str, Any] = {}
     if am.resolve_timeout:
         global_["resolve_timeout"] = am.resolve_timeout
@@ -139,6 +140,8 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
 
 
 def render(model: Model) -> Files:
-    """Render configs/alertmanager.yml."""
+    """Render configs/alertmanager.yml when the spec has an `alertmanager:` section."""
+    if model.spec.alertmanager is None:
+        return {}
     text = dump_yaml(build_alertmanager_config(model), model.header)
     return {PurePosixPath("configs/alertmanager.yml"): text.encode()}

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
-from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+from erpgo_monctl.render.loki import docker_filters, go_duration, push_url, stream_labels
 from erpgo_monctl.resolve.model import Model
 
 ALLOY_CONFIG = PurePosixPath("configs/alloy/config.alloy")
@@ -70,6 +70,7 @@ def alloy_config(model: Model) -> str:
             "name": job.name,
             "id": alloy_identifier(job.name),
             "docker": job.docker,
+            "filters": docker_filters(job),
             "paths": list(job.paths),
             "labels": stream_labels(job),
             "stages": list(job.pipeline),
@@ -81,7 +82,7 @@ def alloy_config(model: Model) -> str:
 
 
 def render(model: Model) -> Files:
-    """Render the Alloy config when the spec has a `logging:` section."""
-    if model.spec.logging is None:
+    """Render the Alloy config when the spec's logs go through Alloy (the default agent)."""
+    if model.spec.logging is None or model.spec.logging.agent != "alloy":
         return {}
     return {ALLOY_CONFIG: alloy_config(model).encode()}

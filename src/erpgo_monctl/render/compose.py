@@ -11,12 +11,18 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.jaeger import JAEGER_CONFIG, JAEGER_DATA
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path, secrets_by_component
+from erpgo_monctl.resolve.model import (
+    Model,
+    rule_file_names,
+    secret_files_by_component,
+    secret_path,
+    secrets_by_component,
+)
 from erpgo_monctl.spec.operations import Component
 
 COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
-LOG_DIR_IN_AGENT = "/var/log/erpgo"  # where agents see `logging.host_log_dir`
 ALLOY_HTTP_PORT = 12345
 ALLOY_DATA = "/var/lib/alloy/data"
 
@@ -29,6 +35,7 @@ CADVISOR_PORT = 8080
 
 # Keys after image/container_name/restart, in the order every service prints them.
 SERVICE_KEYS = (
+    "entrypoint",
     "command",
     "environment",
     "ports",
@@ -37,6 +44,8 @@ SERVICE_KEYS = (
     "privileged",
     "devices",
     "pid",
+    "network_mode",
+    "extra_hosts",
     "networks",
     "depends_on",
     "healthcheck",
@@ -50,12 +59,28 @@ def _wget_probe(url: str) -> dict[str, Any]:
     return {"test": ["CMD", "wget", "-q", "-O", "/dev/null", url], **_PROBE_TIMING}
 
 
+# The images' own entrypoints, run after the secret check (prom/* images ship busybox sh; Grafana's too).
+ENTRYPOINTS = {"prometheus": "/bin/prometheus", "alertmanager": "/bin/alertmanager", "grafana": "/run.sh"}
+
+
+def secret_check_entrypoint(service: str, paths: list[str]) -> list[str]:
+    """`sh -c` that refuses to start when a secret is missing, empty or unreadable, then execs the image's
+    own entrypoint with the service's command (`$$` is compose's escape for a literal `$`)."""
+    check = (
+        f"for f in {' '.join(paths)}; do "
+        'if [ ! -r "$$f" ] || [ ! -s "$$f" ]; then '
+        'echo "monctl: secret $$f is missing, empty or unreadable by uid $$(id -u)" >&2; exit 1; fi; '
+        f'done; exec {ENTRYPOINTS[service]} "$$@"'
+    )
+    return ["/bin/sh", "-c", check, service]
+
+
 def _service(
     model: Model, name: str, component: Component, container_port: int | None, **fields: Any
 ) -> dict[str, Any]:
     """A service with the keys all of ours share, then `fields` (empty ones left out) in a fixed order."""
     service: dict[str, Any] = {
-        "image": component.image,
+        "image": model.spec.stack.image(name.replace("-", "_")),
         "container_name": model.container_name(name),
         "restart": "unless-stopped",
     }
@@ -65,7 +90,10 @@ def _service(
     secrets = secrets_by_component(model).get(name, [])
     if secrets:
         fields["secrets"] = secrets
-    fields["networks"] = [model.spec.stack.network]
+    if files := secret_files_by_component(model).get(name, []):
+        fields["entrypoint"] = secret_check_entrypoint(name, [secret_path(f) for f in files])
+    if "network_mode" not in fields:
+        fields["networks"] = [model.spec.stack.network]
     unknown = set(fields) - set(SERVICE_KEYS)
     if unknown:
         raise AssertionError(f"compose service fields without a place in the order: {sorted(unknown)}")
@@ -89,7 +117,8 @@ def _prometheus(model: Model) -> dict[str, Any]:
             "--web.enable-lifecycle",
         ],
         volumes=volumes,
-        depends_on=["alertmanager"],
+        depends_on=["alertmanager"] if model.spec.alertmanager is not None else [],
+        extra_hosts=["host.docker.internal:host-gateway"] if model.spec.stack.node_exporter else [],
         healthcheck=_wget_probe(f"http://localhost:{PROMETHEUS_PORT}/-/ready"),
     )
 
@@ -109,7 +138,7 @@ def _alertmanager(model: Model) -> dict[str, Any]:
     )
 
 
-def _grafana(model: Model, with_loki: bool) -> dict[str, Any]:
+def _grafana(model: Model) -> dict[str, Any]:
     grafana = model.spec.stack.grafana
     return _service(
         model,
@@ -124,9 +153,10 @@ def _grafana(model: Model, with_loki: bool) -> dict[str, Any]:
         volumes=[
             "grafana_data:/var/lib/grafana",
             "./configs/grafana/provisioning:/etc/grafana/provisioning:ro",
-            "./configs/grafana/dashboards:/var/lib/grafana/dashboards:ro",
+            # only when dashboards are rendered: a missing bind source would be created empty, by root
+            *(["./configs/grafana/dashboards:/var/lib/grafana/dashboards:ro"] if model.dashboards else []),
         ],
-        depends_on=["prometheus", "loki"] if with_loki else ["prometheus"],
+        depends_on=["prometheus", "loki"] if model.spec.logging is not None else ["prometheus"],
         healthcheck=_wget_probe(f"http://localhost:{GRAFANA_PORT}/api/health"),
     )
 
@@ -149,7 +179,8 @@ def _log_sources(model: Model) -> list[str]:
     logging = model.spec.logging
     mounts: list[str] = []
     if any(job.paths for job in logging.jobs):
-        mounts.append(f"{logging.host_log_dir}:{LOG_DIR_IN_AGENT}:ro")
+        # the same path inside: `paths:` are host paths, and the agent reads them as written
+        mounts.append(f"{logging.host_log_dir}:{logging.host_log_dir}:ro")
     sockets = sorted(
         {
             job.docker.host.removeprefix("unix://")
@@ -203,19 +234,34 @@ def _promtail(model: Model, component: Component) -> dict[str, Any]:
 
 def _jaeger(model: Model, component: Component) -> dict[str, Any]:
     assert model.spec.tracing is not None and model.spec.tracing.jaeger is not None
-    # Jaeger v2 all-in-one needs no command; its image listens on 0.0.0.0 (JAEGER_LISTEN_HOST).
-    return _service(model, "jaeger", component, model.spec.tracing.jaeger.ui_port)
+    jaeger = model.spec.tracing.jaeger
+    return _service(
+        model,
+        "jaeger",
+        component,
+        jaeger.ui_port,
+        command=[f"--config=/etc/jaeger/{JAEGER_CONFIG.name}"],
+        volumes=[
+            f"./{JAEGER_CONFIG}:/etc/jaeger/{JAEGER_CONFIG.name}:ro",
+            *([f"jaeger_data:{JAEGER_DATA}"] if jaeger.storage == "badger" else []),
+        ],
+    )
 
 
 def _node_exporter(model: Model, component: Component) -> dict[str, Any]:
+    # The host's PID and network namespaces and its root filesystem (node_exporter's documented
+    # container set-up): otherwise it reports the container. On the host network it publishes no
+    # port; Prometheus reaches it at host.docker.internal (extra_hosts on the prometheus service).
+    port = component.port or NODE_EXPORTER_PORT
     return _service(
         model,
         "node-exporter",
         component,
-        NODE_EXPORTER_PORT,
-        command=["--path.rootfs=/host"],
+        None,
+        command=["--path.rootfs=/host", f"--web.listen-address=:{port}"],
         volumes=["/:/host:ro,rslave"],
         pid="host",
+        network_mode="host",
     )
 
 
@@ -241,20 +287,17 @@ def compose_services(model: Model) -> dict[str, dict[str, Any]]:
     """Compose services in a stable order, each only when its stack component (and config) exists."""
     spec = model.spec
     stack = spec.stack
-    loki = stack.loki if spec.logging is not None else None
-    services: dict[str, dict[str, Any]] = {
-        "prometheus": _prometheus(model),
-        "alertmanager": _alertmanager(model),
-        "grafana": _grafana(model, with_loki=loki is not None),
-    }
-    if loki is not None:
-        services["loki"] = _loki(model, loki)
-        assert spec.logging is not None
-        if spec.logging.agent == "alloy" and stack.alloy is not None:
+    services: dict[str, dict[str, Any]] = {"prometheus": _prometheus(model)}
+    if spec.alertmanager is not None:
+        services["alertmanager"] = _alertmanager(model)
+    services["grafana"] = _grafana(model)
+    if spec.logging is not None:
+        services["loki"] = _loki(model, stack.loki)
+        if spec.logging.agent == "alloy":
             services["alloy"] = _alloy(model, stack.alloy)
-        elif spec.logging.agent == "promtail" and stack.promtail is not None:
+        else:
             services["promtail"] = _promtail(model, stack.promtail)
-    if spec.tracing is not None and spec.tracing.jaeger is not None and stack.jaeger is not None:
+    if spec.tracing is not None and spec.tracing.jaeger is not None:
         services["jaeger"] = _jaeger(model, stack.jaeger)
     if stack.node_exporter is not None:
         services["node-exporter"] = _node_exporter(model, stack.node_exporter)
@@ -266,10 +309,12 @@ def compose_services(model: Model) -> dict[str, dict[str, Any]]:
 def compose_document(model: Model) -> dict[str, Any]:
     """The whole compose file as plain data (no obsolete top-level `version:`)."""
     services = compose_services(model)
+    # named volumes in the order services mount them (bind mounts start with . or /)
     named_volumes = [
-        f"{name}_data"
-        for name in ("prometheus", "alertmanager", "grafana", "loki", "alloy", "promtail")
-        if name in services
+        volume.split(":", 1)[0]
+        for service in services.values()
+        for volume in service.get("volumes", [])
+        if not volume.startswith((".", "/"))
     ]
     secret_names = sorted({name for service in services.values() for name in service.get("secrets", [])})
     stack = model.spec.stack
@@ -287,5 +332,5 @@ def compose_document(model: Model) -> dict[str, Any]:
 
 
 def render(model: Model) -> Files:
-    """Render the compose file; the stack section is required, so it is always produced."""
+    """Render the compose file: Prometheus and Grafana, and a service per section the spec has."""
     return {COMPOSE_FILE: dump_yaml(compose_document(model), model.header).encode()}

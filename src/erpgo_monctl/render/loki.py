@@ -28,6 +28,22 @@ def stream_labels(job: LogJob) -> dict[str, str]:
     return labels
 
 
+def docker_filters(job: LogJob) -> list[dict[str, Any]]:
+    """Docker API list filters selecting a job's containers: the engine matches `name` as a regex
+    against `/<name>`, `label` as `key=value`."""
+    if job.docker is None:
+        return []
+    filters: list[dict[str, Any]] = []
+    if job.docker.containers:
+        # names hold [a-zA-Z0-9_.-] only (spec pattern): `.` is the one regex character to escape
+        names = ["^/" + name.replace(".", "\\.") + "$" for name in job.docker.containers]
+        filters.append({"name": "name", "values": names})
+    if job.docker.container_labels:
+        labels = [f"{key}={value}" for key, value in sorted(job.docker.container_labels.items())]
+        filters.append({"name": "label", "values": labels})
+    return filters
+
+
 def go_duration(text: str) -> str:
     """A Prometheus duration (`7d`) as Go's time.ParseDuration reads it (`168h`), for Alloy/Promtail."""
     millis = round(duration_seconds(text) * 1000)

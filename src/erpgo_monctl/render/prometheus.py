@@ -31,6 +31,14 @@ def _scrape_config(model: Model, index: int) -> dict[str, Any]:
     return config
 
 
+def alertmanager_targets_of(model: Model) -> list[str]:
+    """Where alerts go: prometheus.alertmanagers, else the stack's Alertmanager when there is one."""
+    settings = model.spec.prometheus
+    if settings.alertmanagers is not None:
+        return list(settings.alertmanagers)
+    return ["alertmanager:9093"] if model.spec.alertmanager is not None else []
+
+
 def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None = None) -> dict[str, Any]:
     """The prometheus.yml document as plain data."""
     settings = model.spec.prometheus
@@ -41,13 +49,11 @@ def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None
     }
     if settings.external_labels:
         global_["external_labels"] = dict(settings.external_labels)
-    targets = alertmanager_targets or list(settings.alertmanagers)
-    config: dict[str, Any] = {
-        "global": global_,
-        "rule_files": rule_file_names(model),
-        "alerting": {"alertmanagers": [{"static_configs": [{"targets": targets}]}]},
-        "scrape_configs": [_scrape_config(model, i) for i in range(len(model.scrape_jobs))],
-    }
+    targets = alertmanager_targets or alertmanager_targets_of(model)
+    config: dict[str, Any] = {"global": global_, "rule_files": rule_file_names(model)}
+    if targets:  # no `alertmanager:` and no prometheus.alertmanagers: alerts show in Prometheus only
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": targets}]}]}
+    config["scrape_configs"] = [_scrape_config(model, i) for i in range(len(model.scrape_jobs))]
     if settings.remote_write:
         config["remote_write"] = [_remote_write(r) for r in settings.remote_write]
     return config

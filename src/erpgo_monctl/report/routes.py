@@ -32,6 +32,8 @@ class RouteReport:
 
 def route_report(model: Model) -> RouteReport:
     """Where each alert goes, and which routes nothing reaches."""
+    if model.spec.alertmanager is None:  # alerts go nowhere but Prometheus' own alerts page
+        return RouteReport([], [])
     root = model.spec.alertmanager.route
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []

@@ -13,9 +13,11 @@ from typing import Any
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
+from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.spec.operations import SeverityPolicy
 from erpgo_monctl.spec.rules import AlertRule, Exporter, Service
+from erpgo_monctl.spec.types import is_mounted_secret
 from erpgo_monctl.spec.v1 import Spec
 
 DEFAULT_SEVERITIES = {
@@ -154,20 +156,16 @@ class Model:
 
     @cached_property
     def datasources(self) -> list[Datasource]:
-        stack = self.spec.stack
-        found = [
-            Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True),
-            Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093"),
-        ]
-        if self.spec.logging is not None and stack.loki is not None:
+        found = [Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True)]
+        if self.spec.alertmanager is not None:
+            found.append(
+                Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093")
+            )
+        if self.spec.logging is not None:
             found.append(
                 Datasource("Loki", "loki", "loki", f"http://loki:{self.spec.logging.loki.http_port}")
             )
-        if (
-            self.spec.tracing is not None
-            and self.spec.tracing.jaeger is not None
-            and stack.jaeger is not None
-        ):
+        if self.spec.tracing is not None and self.spec.tracing.jaeger is not None:
             found.append(
                 Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{self.spec.tracing.jaeger.ui_port}")
             )
@@ -188,6 +186,14 @@ class Model:
             return dashboard.uid
         return slugify(dashboard.title)[:40]
 
+    def dashboard_folder(self, dashboard: Dashboard) -> str:
+        """The Grafana folder of a dashboard: its own, stack.grafana.folder, else the spec's name."""
+        return dashboard.folder or self.dashboard_folder_default
+
+    @property
+    def dashboard_folder_default(self) -> str:
+        return self.spec.stack.grafana.folder or self.spec.name
+
     def container_name(self, service: str) -> str:
         prefix = self.spec.stack.container_prefix or self.spec.name
         return f"{prefix}-{service}"
@@ -201,23 +207,36 @@ SECRETS_MOUNT = "/run/secrets"  # where compose mounts `secrets:` inside contain
 
 
 def secret_path(name: str) -> str:
-    """The in-container path of a secret file (compose `secrets:` mount)."""
-    return f"{SECRETS_MOUNT}/{name}"
+    """The in-container path of a secret file: compose's `secrets:` mount, or the absolute path given."""
+    return f"{SECRETS_MOUNT}/{name}" if is_mounted_secret(name) else name
+
+
+def _alertmanager_secrets(am: Alertmanager) -> set[str]:
+    found: set[str] = set()
+    if am.smtp and am.smtp.auth_password_file:
+        found.add(am.smtp.auth_password_file)
+    if am.slack_api_url_file:
+        found.add(am.slack_api_url_file)
+    for receiver in am.receivers:
+        found.update(c.api_url_file for c in receiver.slack if c.api_url_file)
+        found.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
+        found.update(c.routing_key_file for c in receiver.pagerduty)
+    return found
 
 
 def secrets_by_component(model: Model) -> dict[str, list[str]]:
-    """Secret file names each compose service needs, sorted and de-duplicated."""
+    """Secret file names compose mounts for each service (bare names), sorted and de-duplicated."""
+    mounted = {
+        component: [n for n in names if is_mounted_secret(n)]
+        for component, names in secret_files_by_component(model).items()
+    }
+    return {component: names for component, names in mounted.items() if names}
+
+
+def secret_files_by_component(model: Model) -> dict[str, list[str]]:
+    """Every secret file (bare names and absolute paths) each service reads, sorted and de-duplicated."""
     spec = model.spec
-    am = spec.alertmanager
-    alertmanager: set[str] = set()
-    if am.smtp and am.smtp.auth_password_file:
-        alertmanager.add(am.smtp.auth_password_file)
-    if am.slack_api_url_file:
-        alertmanager.add(am.slack_api_url_file)
-    for receiver in am.receivers:
-        alertmanager.update(c.api_url_file for c in receiver.slack if c.api_url_file)
-        alertmanager.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
-        alertmanager.update(c.routing_key_file for c in receiver.pagerduty)
+    alertmanager = _alertmanager_secrets(spec.alertmanager) if spec.alertmanager else set()
     prometheus: set[str] = set()
     for remote in spec.prometheus.remote_write:
         if remote.basic_auth:

@@ -14,7 +14,16 @@ from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
 
 # modules below erpgo_monctl.validate exposing `check(ctx: Context) -> list[Diagnostic]`
-CHECKS: tuple[str, ...] = ("promql", "references", "duplicates", "metrics", "labels", "routing", "slo")
+CHECKS: tuple[str, ...] = (
+    "promql",
+    "references",
+    "duplicates",
+    "metrics",
+    "labels",
+    "routing",
+    "slo",
+    "stack",
+)
 
 
 @dataclass

@@ -21,6 +21,8 @@ def unknown(what: str, name: str, known: Iterable[str], where: str = "defined") 
 
 def _receivers(ctx: Context) -> list[Diagnostic]:
     am = ctx.model.spec.alertmanager
+    if am is None:
+        return []
     receivers = {r.name for r in am.receivers}
     found = []
     used = {am.route.receiver}
@@ -97,7 +99,7 @@ def check(ctx: Context) -> list[Diagnostic]:
                         ("dashboards", d, "panels", p, "datasource"),
                         "E309",
                         unknown("datasource", panel.datasource, uids, "provisioned")
-                        + "; Loki needs logging: and stack.loki, Jaeger tracing: and stack.jaeger",
+                        + "; Loki needs a `logging:` section, Jaeger `tracing: {jaeger: {}}`",
                     )
                 )
     services = {s.name for s in spec.services}

@@ -62,7 +62,7 @@ def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
     except (ValueError, TypeError, RuntimeError) as exc:
         found.append(
             ctx.diag(
-                (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="erpgo-api"): {exc}'
+                (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="orders-api"): {exc}'
             )
         )
     catalog = ctx.model.cache.get("metrics_by_name")

@@ -94,7 +94,7 @@ def run_tests(model: Model) -> list[UnitTestResult]:
     from erpgo_monctl.verify.tools import require
 
     promtool = require("promtool")
-    amtool = require("amtool") if model.spec.alertmanager.route_tests else ""
+    amtool = require("amtool") if model.spec.alertmanager and model.spec.alertmanager.route_tests else ""
     files = render_model(model)
     with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
         root = Path(tmp)
@@ -116,6 +116,7 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
     config = directory / "configs" / "alertmanager.yml"
     ctx = Context(model)
     results = []
+    assert model.spec.alertmanager is not None
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
         labels = [f"{key}={_quoted(value)}" for key, value in sorted(test.labels.items())]

@@ -23,7 +23,6 @@ TOOL_TIMEOUT_S = 300
 # files every rendered tree has (SPEC.md output layout); rule files depend on the spec
 REQUIRED_FILES = (
     "docker-compose.monitoring.yml",
-    "configs/alertmanager.yml",
     "configs/grafana/provisioning/datasources/datasources.yml",
     "configs/grafana/provisioning/dashboards/dashboards.yml",
 )
@@ -166,13 +165,47 @@ def check_dashboards(directory: Path) -> CheckResult:
     return CheckResult(name, not found, found)
 
 
-def check_tree(directory: Path) -> list[CheckResult]:
-    """Every checker that applies to a rendered compose tree (a kubernetes one: verify/kubernetes.py)."""
+def _compose_runs(compose: Path, service: str) -> bool:
+    """True when the rendered compose file has `service` (False when it is absent or unreadable)."""
+    try:
+        document = _load_yaml(compose) if compose.is_file() else None
+    except Unreadable:
+        return False
+    services = document.get("services") if isinstance(document, dict) else None
+    return isinstance(services, dict) and service in services
+
+
+def check_secrets(compose: Path, secrets_dir: Path | None) -> CheckResult | None:
+    """The secret files compose mounts, as the containers' users will read them (None: nothing to check).
+
+    Without `secrets_dir`, the directory the compose file names is checked when it exists; a tree
+    checked in CI, with no secrets beside it, is not an error.
+    """
+    from erpgo_monctl.verify.secrets import check_secret_files, declared_files
+
+    try:
+        document = _load_yaml(compose)
+    except Unreadable:
+        return None  # check_compose reports it
+    if not isinstance(document, dict):
+        return None
+    files = declared_files(compose, document, secrets_dir)
+    if not files:
+        return None
+    if secrets_dir is None and not any(path.parent.is_dir() for path in files.values()):
+        return CheckResult(f"secrets: not checked ({next(iter(files.values())).parent} does not exist)", True)
+    found = check_secret_files(document, files)
+    return CheckResult("secrets: present and readable by their services", not found, found)
+
+
+def check_tree(directory: Path, secrets_dir: Path | None = None) -> list[CheckResult]:
+    """Every checker that applies to a rendered compose tree and its secrets (kubernetes: see kubernetes.py)."""
     configs = directory / "configs"
     if not (configs / "prometheus.yml").is_file():
         raise MonctlError(
             f"{directory} does not look like monctl output (no configs/prometheus.yml, no "
-            "kustomization.yaml): run `monctl render SPEC --out DIR` first"
+            "kustomization.yaml): run `monctl render SPEC --out DIR` first",
+            "T005",
         )
     promtool, amtool = require("promtool"), require("amtool")
     results = [
@@ -189,10 +222,15 @@ def check_tree(directory: Path) -> list[CheckResult]:
             )
         )
     alertmanager = configs / "alertmanager.yml"
-    results.append(
-        run_tool("amtool check-config", [amtool, "check-config", operand(alertmanager)], alertmanager)
-    )
-    for required in REQUIRED_FILES:
+    compose = directory / "docker-compose.monitoring.yml"
+    # a spec without `alertmanager:` renders neither the file nor the service; with the service it is needed
+    required_files = list(REQUIRED_FILES)
+    if alertmanager.exists() or _compose_runs(compose, "alertmanager"):
+        results.append(
+            run_tool("amtool check-config", [amtool, "check-config", operand(alertmanager)], alertmanager)
+        )
+        required_files.append("configs/alertmanager.yml")
+    for required in required_files:
         if not (directory / required).exists():
             message = f"{required} is missing: the contract's output layout requires it; render again"
             results.append(
@@ -202,9 +240,10 @@ def check_tree(directory: Path) -> list[CheckResult]:
                     [Diagnostic(str(directory / required), 0, 0, "", "T004", "error", message)],
                 )
             )
-    compose = directory / "docker-compose.monitoring.yml"
     if compose.is_file():
         results.append(check_compose(compose))
+        if (secrets := check_secrets(compose, secrets_dir)) is not None:
+            results.append(secrets)
     if (configs / "grafana/dashboards").is_dir():
         results.append(check_dashboards(directory))
     tests = directory / "tests"
