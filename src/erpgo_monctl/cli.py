@@ -181,7 +181,8 @@ def init(
     if fmt is Format.json:
         report([], fmt)
     sys.stderr.write(
-        f"wrote {written}: edit it, then `monctl validate {written}` and `monctl render {written} --out out`\n"
+        f"wrote {written}: edit it, then `monctl validate {written}` and "
+        f"`monctl render {written} --out out`\n"
     )
 
 
