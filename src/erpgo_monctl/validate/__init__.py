@@ -64,4 +64,6 @@ def run_checks(model: Model) -> list[Diagnostic]:
             )
         if any(d.code in STOP_CODES for d in found):
             break
-    return sorted(set(found))
+    from erpgo_monctl.validate.acknowledge import acknowledged
+
+    return sorted(set(acknowledged(model, found)))
