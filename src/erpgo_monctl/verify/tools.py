@@ -199,7 +199,7 @@ def check_secrets(compose: Path, secrets_dir: Path | None) -> CheckResult | None
 
 
 def check_tree(directory: Path, secrets_dir: Path | None = None) -> list[CheckResult]:
-    """Every checker that applies to a rendered compose tree and its secrets (kubernetes: see kubernetes.py)."""
+    """Every checker that applies to a rendered compose tree and its secrets (kubernetes: kubernetes.py)."""
     configs = directory / "configs"
     if not (configs / "prometheus.yml").is_file():
         raise MonctlError(
