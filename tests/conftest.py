@@ -10,7 +10,7 @@ import pytest
 
 from erpgo_monctl.load.files import load_file
 from erpgo_monctl.load.parse import parse_spec
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -20,7 +20,7 @@ SEED = SHARED / "seed" / "erpgo-monitoring-guide.md"
 
 def build_model(path: Path = ERPGO_SPEC) -> Model:
     loaded = load_file(path)
-    return Model(parse_spec(loaded), loaded.source)
+    return resolve(parse_spec(loaded), loaded.source)
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +30,9 @@ def erpgo_model() -> Model:
 
 @pytest.fixture(scope="session")
 def rendered(erpgo_model: Model) -> dict[PurePosixPath, bytes]:
-    from erpgo_monctl.render import render_all
+    from erpgo_monctl.pipeline import render_model
 
-    return render_all(erpgo_model)
+    return render_model(erpgo_model)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 from erpgo_monctl.load.files import load_text
 from erpgo_monctl.load.parse import parse_spec
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 
 BASE = """\
 version: 1
@@ -64,7 +65,7 @@ def spec_text(slos: str = AVAILABILITY, tests: str = "", extra: str = "") -> str
 
 def model_of(text: str) -> Model:
     loaded = load_text(text, "spec.yaml")
-    return Model(parse_spec(loaded), loaded.source)
+    return resolve(parse_spec(loaded), loaded.source)
 
 
 def write_spec(tmp_path: Path, text: str) -> Path:
@@ -76,3 +77,9 @@ def write_spec(tmp_path: Path, text: str) -> Path:
 def line_of(text: str, needle: str) -> int:
     """1-based line of the first `needle` in `text`."""
     return text.count("\n", 0, text.index(needle)) + 1
+
+
+def first_plan(model: Model) -> tuple[dict[str, Any] | None, list[str]]:
+    """The test document and notes of the model's first SLO (its test plan, made in resolve)."""
+    plan = model.slo_test_plans[0]
+    return plan.document, list(plan.notes)

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 import pytest
 import yaml
 
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from tests.conftest import SEED, seed_block
 
 Tree = dict[PurePosixPath, bytes]
@@ -81,7 +81,7 @@ def test_every_seed_log_pipeline_in_both_agents(rendered: Tree, erpgo_model: Mod
     spec = erpgo_model.spec.model_copy(deep=True)
     assert spec.logging is not None
     spec.logging.agent = "promtail"  # ERPGo runs Alloy; promtail.yml is rendered for agent: promtail only
-    promtail = yaml.safe_load(promtail_renderer.render(Model(spec))[PurePosixPath("configs/promtail.yml")])
+    promtail = yaml.safe_load(promtail_renderer.render(resolve(spec))[PurePosixPath("configs/promtail.yml")])
     assert seed_jobs == {job["job_name"] for job in promtail["scrape_configs"]}
     alloy = rendered[PurePosixPath("configs/alloy/config.alloy")].decode()
     for job in seed_jobs:

@@ -36,12 +36,16 @@ def test_a_renderer_failing_mid_render_leaves_the_output_untouched(
     rendered_once: tuple[Path, dict[str, bytes | None]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, before = rendered_once
-    import erpgo_monctl.render.grafana as grafana  # a late target: earlier ones have rendered by then
+    import dataclasses
+
+    from erpgo_monctl.render import grafana, targets
 
     def explode(model: object) -> dict[object, bytes]:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(grafana, "render", explode)
+    compose = targets.TARGETS["compose"]  # grafana is a late renderer: earlier ones have rendered by then
+    renderers = tuple(explode if r is grafana.render else r for r in compose.renderers)
+    monkeypatch.setattr(targets, "TARGETS", {"compose": dataclasses.replace(compose, renderers=renderers)})
     result = runner.invoke(app, ["render", str(ERPGO_SPEC), "--out", str(out)])
     assert result.exit_code != 0
     assert _snapshot(out.parent) == before

@@ -14,7 +14,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, diagnostics_to_json
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError
+from erpgo_monctl.diagnostics.writers import json_report, text_report
 
 app = typer.Typer(
     add_completion=False,
@@ -57,10 +58,9 @@ def _options(
 def report(diagnostics: list[Diagnostic], fmt: Format) -> None:
     """Text to stderr like a compiler; JSON list to stdout."""
     if fmt is Format.json:
-        sys.stdout.write(diagnostics_to_json(diagnostics))
+        sys.stdout.write(json_report(diagnostics))
     else:
-        for diag in diagnostics:
-            sys.stderr.write(diag.as_text() + "\n")
+        sys.stderr.write(text_report(diagnostics))
 
 
 def fail(exc: MonctlError, fmt: Format) -> NoReturn:
@@ -102,14 +102,14 @@ def render(
     target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Validate, then write every artifact into --out atomically (or --check for drift)."""
-    from erpgo_monctl.pipeline import RENDER_TARGETS, load_model, render_model
+    """Validate, then write every artifact of --target into --out atomically (or --check for drift)."""
+    from erpgo_monctl.pipeline import load_model, render_model
+    from erpgo_monctl.render.targets import target_named
     from erpgo_monctl.write import drift, drift_diagnostics, write_tree
 
-    if target not in RENDER_TARGETS:
-        fail(UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}", "E010"), fmt)
     warnings: list[Diagnostic] = []
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, warnings = load_model(spec, env)
         files = render_model(model, target)
         if check:
@@ -154,7 +154,7 @@ def check_cmd(
         results = (
             check_kubernetes_tree(directory)
             if is_kubernetes_tree(directory)
-            else check_tree(directory, secrets)
+            else check_tree(directory, secrets_dir=secrets)
         )
     except MonctlError as exc:
         fail(exc, fmt)
@@ -201,12 +201,11 @@ def test_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
-    from erpgo_monctl.pipeline import load_model
-    from erpgo_monctl.verify.testing import run_tests
+    from erpgo_monctl.pipeline import load_model, run_unit_tests
 
     try:
         model, warnings = load_model(spec, env)
-        results = run_tests(model)
+        results = run_unit_tests(model)
     except MonctlError as exc:
         fail(exc, fmt)
     failed = [r for r in results if not r.ok]
@@ -234,7 +233,7 @@ def lint(
     ] = None,
 ) -> None:
     """Best-practice findings with stable rule ids. Exit 0, or 1 if any finding is at error level."""
-    from erpgo_monctl.diagnostics import UsageError, has_errors
+    from erpgo_monctl.diagnostics import has_errors
     from erpgo_monctl.lint import BY_ID, lint_model, unknown_rule_message
     from erpgo_monctl.lint.explain import explain_text
     from erpgo_monctl.lint.sarif import sarif_json

@@ -1,12 +1,18 @@
-"""The compiler's front half: load -> parse -> resolve -> check, shared by every command."""
+"""The compiler's stages in order for every command: load -> parse -> resolve -> validate -> render / test."""
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, has_errors
 from erpgo_monctl.load.files import Loaded
+from erpgo_monctl.render import Files
 from erpgo_monctl.resolve.model import Model
+
+if TYPE_CHECKING:
+    from erpgo_monctl.verify.testing import UnitTestResult
 
 
 def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Diagnostic]]:
@@ -34,12 +40,12 @@ def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Dia
 
 
 def _checked(loaded: Loaded, env: str | None) -> tuple[Model, list[Diagnostic]]:
-    """Parse and check one (base or merged) document."""
+    """Parse, resolve and check one (base or merged) document."""
     from erpgo_monctl.load.parse import parse_spec
+    from erpgo_monctl.resolve.model import resolve
     from erpgo_monctl.validate import run_checks
 
-    spec = parse_spec(loaded)
-    model = Model(spec, loaded.source, env=env)
+    model = resolve(parse_spec(loaded), loaded.source, env)
     findings = run_checks(model)
     if has_errors(findings):
         raise MonctlError(findings)
@@ -86,23 +92,32 @@ def _in_overlay(loaded: Loaded, env: str, diag: Diagnostic) -> Diagnostic:
     return Diagnostic(file, line, column, f"environments.{env}", diag.code, diag.severity, message)
 
 
-# Render targets (`monctl render --target NAME`); compose is the default.
-RENDER_TARGETS = ("compose", "kubernetes")
-
-
-def render_model(model: Model, target: str = "compose") -> dict[PurePosixPath, bytes]:
+def render_model(model: Model, target: str = "compose") -> Files:
     """Every output file of `target` in memory, keyed by POSIX path relative to the output directory."""
-    from erpgo_monctl.diagnostics import UsageError
+    from erpgo_monctl.render.targets import render_target, target_named
 
-    if target == "kubernetes":
-        from erpgo_monctl.render.kubernetes import render as render_kubernetes
-
-        return render_kubernetes(model)
-    if target != "compose":
-        raise UsageError(f"--target {target!r}: use one of {', '.join(RENDER_TARGETS)}")
-    from erpgo_monctl.render import render_all
-
-    return render_all(model)
+    return render_target(model, target_named(target))
 
 
-__all__ = ["RENDER_TARGETS", "MonctlError", "load_model", "render_model"]
+def run_unit_tests(model: Model) -> list[UnitTestResult]:
+    """Render `model` into a fresh temporary directory and run its unit tests and route tests there."""
+    from erpgo_monctl.verify.testing import run_route_tests, run_test_files
+    from erpgo_monctl.verify.tools import require
+
+    promtool = require("promtool")
+    am = model.spec.alertmanager
+    amtool = require("amtool") if am is not None and am.route_tests else ""
+    files = render_model(model)
+    with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
+        root = Path(tmp)
+        for relative, content in files.items():
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        results = run_test_files(model, root, promtool)
+        if amtool:
+            results += run_route_tests(model, root, amtool)
+        return results
+
+
+__all__ = ["MonctlError", "load_model", "render_model", "run_unit_tests"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import promql_parser
 import pytest
 
-from erpgo_monctl.analysis.promql_ast import constant, is_filter, selector_name
+from erpgo_monctl.analysis.promql_ast import constant, is_filter, normalise, selector_name
 
 
 def parse(text: str) -> object:
@@ -56,3 +56,38 @@ def test_constant_folds_arithmetic_and_rejects_vectors() -> None:
 def test_selector_name_reads_the_name_matcher() -> None:
     assert selector_name(parse('{__name__="up", job="x"}')) == "up"
     assert selector_name(parse('{job="x"}')) is None
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("sum by (job) (rate(x_total[5m]))", "sum by(job)(rate( x_total[300s] ))"),
+        ("((sum by (b, a) (rate(x{z='1', a=~'2'}[5m]))))", 'sum by (a, b) (rate(x{a=~"2", z="1"}[5m]))'),
+        ("a / on (b, c) group_left (e, d) y", "a / on (c, b) group_left (d, e) (y)"),
+        ('{__name__="x", job="a"}', 'x{job="a"}'),
+        ('x{a="1" or b="2"}', 'x{b="2" or a="1"}'),
+        ("max_over_time(x[1h:5m] offset 1m)", "max_over_time((x)[60m:300s] offset 60s)"),
+        ("-(x)", "- x"),
+    ],
+)
+def test_normalise_ignores_spacing_parentheses_and_label_order(one: str, other: str) -> None:
+    assert normalise(parse(one)) == normalise(parse(other))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("(a + b) * c", "a + b * c"),
+        ("a - b - c", "a - (b - c)"),
+        ("a > bool 1", "a > 1"),
+        ("a or b", "b or a"),  # operands keep their order: `or` prefers the left side's series
+        ("x offset 5m", "x"),
+        ('count_values("a", x)', 'count_values("b", x)'),
+        ("a / on (b) c", "a / ignoring (b) c"),
+        ("a / on (b) group_left c", "a / on (b) group_right c"),
+        ('x{a="1"}', 'x{a!="1"}'),
+        ("sum by (a) (x)", "sum without (a) (x)"),
+    ],
+)
+def test_normalise_keeps_what_changes_the_result(one: str, other: str) -> None:
+    assert normalise(parse(one)) != normalise(parse(other))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,9 @@ from erpgo_monctl.analysis.routing import (
     match_routes,
     receivers_for,
     route_at,
-    spec_path,
 )
 from erpgo_monctl.render.alertmanager import render
-from erpgo_monctl.spec.alertmanager import RootRoute
+from erpgo_monctl.spec.alertmanager import RootRoute, route_spec_path
 from tests.conftest import need
 from tests.validate.builder import minimal, model
 
@@ -91,7 +91,21 @@ def test_route_helpers_walk_the_tree_in_declaration_order() -> None:
     root = _root()
     assert [path for path, _ in iter_routes(root)] == [(0,), (1,), (1, 0), (1, 1), (2,), (3,)]
     assert route_at(root, (1, 0)).receiver == "dba-ticket"
-    assert spec_path((1, 0)) == ("alertmanager", "route", "routes", 1, "routes", 0)
+    assert route_spec_path((1, 0)) == ("alertmanager", "route", "routes", 1, "routes", 0)
+
+
+def test_any_tree_shaped_object_is_evaluated_not_only_the_spec_models() -> None:
+    @dataclass(frozen=True)
+    class Node:
+        receiver: str | None = None
+        group_by: tuple[str, ...] | None = None
+        matchers: tuple[str, ...] = ()
+        continue_: bool = False
+        routes: tuple[Node, ...] = ()
+
+    root = Node("default", ("alertname",), routes=(Node("pager", matchers=('severity="critical"',)),))
+    assert receivers_for(root, {"severity": "critical"}) == ["pager"]
+    assert match_routes(root, {"severity": "info"}) == [RouteMatch((), "default", ("alertname",), ())]
 
 
 def test_every_label_combination_routes_as_amtool_says(tmp_path: Path) -> None:

@@ -17,11 +17,10 @@ from typing import Any
 
 import pytest
 
-from erpgo_monctl.pipeline import load_model
-from erpgo_monctl.render import render_all
+from erpgo_monctl.pipeline import load_model, render_model
 from erpgo_monctl.render.prometheus import build_prometheus_config
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from erpgo_monctl.write import write_tree
 from tests.conftest import ERPGO_SPEC
 from tests.e2e.conftest import Binaries, Server, Supervisor, free_ports, get_json, post_json, wait_until
@@ -71,12 +70,12 @@ def with_local_addresses(model: Model, api_port: int, webhook_port: int) -> Mode
     for receiver in spec.alertmanager.receivers:
         for hook in receiver.webhook:
             hook.url = urllib.parse.urlsplit(hook.url)._replace(netloc=f"127.0.0.1:{webhook_port}").geturl()
-    return Model(spec, model.source, env=model.env)
+    return resolve(spec, model.source, env=model.env)
 
 
 def render_local(model: Model, out: Path, alertmanager_port: int) -> None:
     """Every artifact of the environment, Prometheus told where this run's Alertmanager listens."""
-    write_tree(render_all(model), out)
+    write_tree(render_model(model), out)
     config = build_prometheus_config(model, [f"127.0.0.1:{alertmanager_port}"])
     (out / "configs" / "prometheus.yml").write_text(dump_yaml(config, model.header), encoding="utf-8")
 

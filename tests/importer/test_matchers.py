@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from erpgo_monctl.analysis.matchers import Matcher, parse_matcher
 from erpgo_monctl.importer.matchers import from_match_maps, matcher, parse_matchers
-from erpgo_monctl.spec.alertmanager import parse_matcher
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ def test_parse_matchers(text: str, parsed: list[tuple[str, str, str]] | None) ->
 
 @pytest.mark.parametrize("value", ["plain", 'with "quotes"', "back\\slash", "two\nlines", "a|b.*"])
 def test_quoted_matchers_read_back_exactly(value: str) -> None:
-    assert parse_matcher(matcher("label", "=~", value)) == ("label", "=~", value)
+    assert parse_matcher(matcher("label", "=~", value)) == Matcher("label", "=~", value)
 
 
 def test_match_maps_equality_then_regex() -> None:

@@ -204,6 +204,19 @@ def test_duplicate_expressions_under_different_names(lint: Linter) -> None:
     assert "same expression as recording rule job:x:rate5m" in hits[0].message
 
 
+def test_duplicates_differing_in_parentheses_and_label_order_are_found(lint: Linter) -> None:
+    """What the rule's docs promise: parentheses and label order do not matter."""
+    found = lint(
+        recording_rules=records(
+            ("job:x:rate5m", 'sum by (job, code) (rate(x_total{code=~"5..", job="a"}[5m]))'),
+            ("job:x_copy:rate5m", '(sum by (code, job) ((rate(x_total{job="a", code=~"5.."}[5m]))))'),
+            ("job:x_other:rate5m", '(sum by (code, job) (rate(x_total{job="b", code=~"5.."}[5m])))'),
+        ),
+    )
+    hits = only(found, "rules/duplicate-expression")
+    assert [d.path for d in hits] == ["recording_rules[0].rules[1].expr"]
+
+
 def test_same_expression_under_the_same_name_or_different_expressions_pass(lint: Linter) -> None:
     found = lint(
         alerts=alerts(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from erpgo_monctl.diagnostics import MonctlError
-from erpgo_monctl.lint import RULE_MODULES, item_path
+from erpgo_monctl.lint import RULE_CHECKS, item_path
 from erpgo_monctl.pipeline import load_model
 from tests.lint.conftest import Linter, alert, alerts, metric, panel
 
@@ -115,11 +115,14 @@ def test_item_path(path: tuple[str | int, ...], item: tuple[str | int, ...] | No
     assert item_path(path) == item
 
 
-def test_every_rule_module_exists() -> None:
-    import importlib
+def test_every_rules_module_is_registered() -> None:
+    """The static registry names the check of every lint/rules_*.py module, once."""
+    from pathlib import Path
 
-    for name in RULE_MODULES:
-        assert callable(importlib.import_module(f"erpgo_monctl.lint.{name}").check)
+    import erpgo_monctl.lint
+
+    modules = sorted(p.stem for p in Path(erpgo_monctl.lint.__file__).parent.glob("rules_*.py"))
+    assert sorted(check.__module__.rpartition(".")[2] for check in RULE_CHECKS) == modules
 
 
 def test_ignore_of_a_disabled_rule_is_not_reported_unused(lint: Linter) -> None:

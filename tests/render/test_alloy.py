@@ -12,9 +12,10 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
+from pydantic import TypeAdapter
 
 from erpgo_monctl.render import alloy
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from erpgo_monctl.spec.observability import LogJob
 
 ALLOY_FILE = PurePosixPath("configs/alloy/config.alloy")
@@ -77,8 +78,8 @@ def _with_extra_job(model: Model) -> Model:
             {"drop_older_than": "7d"},
         ],
     }
-    spec.logging.jobs.append(LogJob.model_validate(job))
-    return Model(spec)
+    spec.logging.jobs.append(TypeAdapter(LogJob).validate_python(job))
+    return resolve(spec)
 
 
 def test_starts_with_the_generated_header(erpgo_model: Model) -> None:
@@ -194,7 +195,7 @@ def test_identifiers_replace_dashes() -> None:
 def test_nothing_without_a_logging_section(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.logging = None
-    assert alloy.render(Model(spec)) == {}
+    assert alloy.render(resolve(spec)) == {}
 
 
 def test_deterministic(erpgo_model: Model) -> None:

@@ -15,7 +15,7 @@ from erpgo_monctl.diagnostics import MonctlError
 from erpgo_monctl.load.files import load_file
 from erpgo_monctl.load.parse import parse_spec
 from erpgo_monctl.render import grafana
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
@@ -42,7 +42,7 @@ SEED_PANELS = {
 
 def build_model(path: Path = SPEC) -> Model:
     loaded = load_file(path)
-    return Model(parse_spec(loaded), loaded.source)
+    return resolve(parse_spec(loaded), loaded.source)
 
 
 def with_dashboards(model: Model, dashboards: list[dict[str, Any]]) -> Model:
@@ -50,7 +50,7 @@ def with_dashboards(model: Model, dashboards: list[dict[str, Any]]) -> Model:
     spec = model.spec.model_copy(
         update={"dashboards": [Dashboard.model_validate(d) for d in dashboards], "slos": []}
     )
-    return Model(spec, None)
+    return resolve(spec, None)
 
 
 def shared_schema() -> Path:
@@ -407,14 +407,17 @@ def test_several_folders_get_a_provider_and_directory_each(model: Model) -> None
     }
 
 
-def test_unknown_datasource_is_a_located_error(model: Model) -> None:
+def test_unknown_datasource_is_refused_by_validation_before_render(model: Model) -> None:
+    """Validation locates it (E309); the renderer never re-raises a validation error."""
+    from erpgo_monctl.validate import run_checks
+
     panel = {"title": "Traces", "type": "table", "datasource": "tempo", "queries": [{"expr": "x"}]}
     custom = with_dashboards(model, [{"title": "Bad", "panels": [panel]}])
-    with pytest.raises(MonctlError) as caught:
-        grafana.render(custom)
-    [diagnostic] = caught.value.diagnostics
+    [diagnostic] = [d for d in run_checks(custom) if d.code == "E309"]
     assert diagnostic.path == "dashboards[0].panels[0].datasource"
     assert "tempo" in diagnostic.message
+    with pytest.raises(MonctlError, match="internal"):
+        grafana.render(custom)
 
 
 def test_heavy_modules_are_imported_lazily() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 from erpgo_monctl.render import jaeger
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 
 
 def _config(model: Model) -> dict[str, Any]:
@@ -38,11 +38,11 @@ def test_memory_storage_when_the_spec_says_so(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     assert spec.tracing is not None and spec.tracing.jaeger is not None
     spec.tracing.jaeger.storage = "memory"
-    backend = _config(Model(spec))["extensions"]["jaeger_storage"]["backends"][jaeger.STORE]
+    backend = _config(resolve(spec))["extensions"]["jaeger_storage"]["backends"][jaeger.STORE]
     assert list(backend) == ["memory"]
 
 
 def test_nothing_without_tracing(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.tracing = None
-    assert jaeger.render(Model(spec)) == {}
+    assert jaeger.render(resolve(spec)) == {}

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from erpgo_monctl.render import loki
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 
 # Keys (and store values) Loki 3.0 removed or that only belong to the pre-tsdb stores; any of them
 # makes Loki 3 refuse the config ("field ... not found") or silently keeps the old index.
@@ -108,7 +108,7 @@ def test_ports_and_limits_follow_the_spec(erpgo_model: Model) -> None:
     spec.logging.loki.http_port = 3200
     spec.logging.loki.retention = "90d"
     spec.logging.loki.schema_from = "2025-01-01"
-    config = _config(Model(spec))
+    config = _config(resolve(spec))
     assert config["server"]["http_listen_port"] == 3200
     assert config["limits_config"]["retention_period"] == "90d"
     assert str(config["schema_config"]["configs"][0]["from"]) == "2025-01-01"
@@ -117,7 +117,7 @@ def test_ports_and_limits_follow_the_spec(erpgo_model: Model) -> None:
 def test_nothing_without_a_logging_section(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.logging = None
-    assert loki.render(Model(spec)) == {}
+    assert loki.render(resolve(spec)) == {}
 
 
 @pytest.mark.parametrize(

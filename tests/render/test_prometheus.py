@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from erpgo_monctl.render import prometheus
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from tests.conftest import need, seed_block
 
 SEED_JOBS = {
@@ -55,7 +55,7 @@ def test_recording_rules_are_in_a_rule_file_not_in_prometheus_yml(erpgo_model: M
 def test_alertmanager_targets_come_from_the_spec(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.prometheus.alertmanagers = ["127.0.0.1:19093"]
-    config = _config(Model(spec))
+    config = _config(resolve(spec))
     assert config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] == ["127.0.0.1:19093"]
 
 

@@ -6,9 +6,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
+from pydantic import TypeAdapter
 
 from erpgo_monctl.render import promtail
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from erpgo_monctl.spec.observability import LogJob
 
 NGINX_REGEX = r'^(?P<remote>\S+) "(?P<request>[^"]*)"'
@@ -29,7 +30,7 @@ def _on_promtail(model: Model) -> Model:
     spec = model.spec.model_copy(deep=True)
     assert spec.logging is not None
     spec.logging.agent = "promtail"
-    return Model(spec)
+    return resolve(spec)
 
 
 def _config(model: Model) -> dict[str, Any]:
@@ -41,8 +42,8 @@ def _config(model: Model) -> dict[str, Any]:
 def _with_extra_job(model: Model) -> Model:
     spec = model.spec.model_copy(deep=True)
     assert spec.logging is not None
-    spec.logging.jobs.append(LogJob.model_validate(EXTRA_JOB))
-    return Model(spec)
+    spec.logging.jobs.append(TypeAdapter(LogJob).validate_python(EXTRA_JOB))
+    return resolve(spec)
 
 
 def _jobs(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -134,7 +135,7 @@ def test_regex_static_labels_and_drop_stages(erpgo_model: Model) -> None:
 def test_nothing_without_a_logging_section(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.logging = None
-    assert promtail.render(Model(spec)) == {}
+    assert promtail.render(resolve(spec)) == {}
 
 
 def test_deterministic(erpgo_model: Model) -> None:

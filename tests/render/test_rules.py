@@ -9,7 +9,7 @@ import promql_parser
 import pytest
 import yaml
 
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from tests.conftest import need
 
 # alert -> (severity, threshold, for) as the seed states them, units corrected where the seed was wrong
@@ -100,7 +100,7 @@ def test_tiered_alert_names_render_side_by_side(erpgo_model: Model) -> None:
     spec = erpgo_model.spec.model_copy(deep=True)
     warning = spec.alerts[0].rules[0].model_copy(update={"severity": "warning"})
     spec.alerts[0].rules.append(warning)
-    doc = yaml.safe_load(rules.render(Model(spec))[PurePosixPath("configs/alert_rules.yml")])
+    doc = yaml.safe_load(rules.render(resolve(spec))[PurePosixPath("configs/alert_rules.yml")])
     tiers = [
         r["labels"]["severity"] for g in doc["groups"] for r in g["rules"] if r["alert"] == "HighErrorRate"
     ]

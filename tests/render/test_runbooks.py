@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from tests.render.test_rules import SEED_ALERTS
 
 
 def test_one_runbook_per_alert(rendered: dict[PurePosixPath, bytes], erpgo_model: Model) -> None:
-    from erpgo_monctl.resolve.slo import burn_alerts
-
     runbooks = {p.stem for p in rendered if p.parts[0] == "runbooks"}
-    slo_alerts = {b.rule.alert for slo in erpgo_model.spec.slos for b in burn_alerts(slo)}
+    slo_alerts = {b.rule.name for rules in erpgo_model.slo_rules for b in rules.burn_alerts}
     assert slo_alerts  # the ERPGo spec has SLOs; their runbook_url must lead somewhere
     assert runbooks == set(SEED_ALERTS) | slo_alerts | {"TargetDown"}
 
@@ -49,7 +47,7 @@ def test_tiered_alert_shares_one_runbook(erpgo_model: Model) -> None:
 
     spec = erpgo_model.spec.model_copy(deep=True)
     spec.alerts[0].rules.append(spec.alerts[0].rules[0].model_copy(update={"severity": "warning"}))
-    files = runbooks.render(Model(spec))
+    files = runbooks.render(resolve(spec))
     text = files[PurePosixPath("runbooks/HighErrorRate.md")].decode()
     assert "## Severity: critical" in text and "## Severity: warning" in text
 

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 import yaml
 
-from erpgo_monctl.render import render_all
+from erpgo_monctl.pipeline import render_model
 from erpgo_monctl.render.unit_tests import user_test_file
-from erpgo_monctl.resolve.slo_tests import slo_test_file
 from erpgo_monctl.write import write_tree
 from tests.conftest import need
-from tests.slo_specs import AVAILABILITY, model_of, spec_text
+from tests.slo_specs import first_plan, model_of, spec_text
 
 SLO_FILES = ["tests/slo_api-availability_test.yml", "tests/slo_api-latency_test.yml"]
 USER_FILES = [
@@ -213,37 +212,9 @@ GROUPED_28D = """\
 @pytest.mark.parametrize("slos", [LATENCY_7D, GROUPED_28D], ids=["latency-7d", "grouped-28d"])
 def test_generated_tests_pass_for_other_windows_and_shapes(tmp_path: Path, slos: str) -> None:
     model = model_of(spec_text(slos))
-    doc, skipped = slo_test_file(model, model.spec.slos[0])
+    doc, skipped = first_plan(model)
     assert doc is not None and len(doc["tests"]) == 6 and skipped == []
-    write_tree(render_all(model), tmp_path / "out")
+    write_tree(render_model(model), tmp_path / "out")
     (path,) = (tmp_path / "out" / "tests").glob("slo_*_test.yml")
     proc = promtool_test(path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def test_grouped_sli_labels_reach_the_expected_alerts() -> None:
-    model = model_of(spec_text(GROUPED_28D))
-    doc, _ = slo_test_file(model, model.spec.slos[0])
-    assert doc is not None
-    alerts = [a for t in doc["tests"] for c in t.get("alert_rule_test", []) for a in c["exp_alerts"]]
-    page = next(a for a in alerts if a["exp_labels"]["slo_alert"] == "page")
-    assert page["exp_labels"]["job"] == "api" and page["exp_labels"]["team"] == "api"
-    assert page["exp_annotations"]["slo_page"] == "availability pages"
-
-
-@pytest.mark.parametrize("window", ["30d", "28d", "7d"])
-@pytest.mark.parametrize("objective", ["99.99", "99.9", "99.5", "99", "95"])
-def test_every_story_is_generated_for_usual_objectives(window: str, objective: str) -> None:
-    model = model_of(
-        spec_text(
-            AVAILABILITY.replace("objective: 99.9", f"objective: {objective}") + f"  window: {window}\n"
-        )
-    )
-    doc, skipped = slo_test_file(model, model.spec.slos[0])
-    assert doc is not None and len(doc["tests"]) == 6 and skipped == []
-
-
-def test_unpredictable_annotation_templates_mean_no_generated_tests() -> None:
-    model = model_of(spec_text(AVAILABILITY + "  alerting: {page: {annotations: {value: '{{ $value }}'}}}\n"))
-    doc, notes = slo_test_file(model, model.spec.slos[0])
-    assert doc is None and "templates" in notes[0]

@@ -11,13 +11,14 @@ from typer.testing import CliRunner
 from erpgo_monctl.cli import app
 from erpgo_monctl.report.routes import route_report
 from erpgo_monctl.resolve.model import Model
-from tests.conftest import ERPGO_SPEC, need
+from erpgo_monctl.verify.testing import run_route_tests
+from tests.conftest import ERPGO_SPEC, build_model, need
 
 
 def test_every_erpgo_alert_routes_as_amtool_says(erpgo_model: Model, rendered_dir: Path) -> None:
     amtool = need("amtool")
     report = route_report(erpgo_model)
-    assert len(report.alerts) == len(erpgo_model.alert_rules()) >= 12
+    assert len(report.alerts) == len(erpgo_model.alerts) >= 12
     config = rendered_dir / "configs/alertmanager.yml"
     for entry in report.alerts:
         labels = [f"{k}={v}" for k, v in sorted(entry.labels.items())]
@@ -73,18 +74,21 @@ def test_routes_json_lists_every_alert() -> None:
 
 
 @pytest.mark.parametrize("receivers", [["default"], ["devops-team", "on-call"]])
-def test_wrong_routing_expectation_fails_monctl_test(tmp_path: Path, receivers: list[str]) -> None:
-    need("promtool")
-    need("amtool")
+def test_wrong_routing_expectation_is_t021_at_that_route_test(
+    tmp_path: Path, rendered_dir: Path, receivers: list[str]
+) -> None:
+    """The route tests `monctl test` runs (verify.testing.run_route_tests), on the rendered ERPGo tree."""
+    amtool = need("amtool")
     text = ERPGO_SPEC.read_text().replace(
         "      receivers: [on-call, devops-team]\n", f"      receivers: [{', '.join(receivers)}]\n", 1
     )
     spec = tmp_path / "spec.yaml"
     spec.write_text(text)
-    result = CliRunner().invoke(app, ["test", str(spec)])
-    assert result.exit_code == 1
-    assert "error[T021]: alertmanager.route_tests[1].receivers" in result.stderr
-    assert "should reach " + ", ".join(receivers) in result.stderr
+    results = run_route_tests(build_model(spec), rendered_dir, amtool)  # same routes, other expectation
+    assert [r.ok for r in results] == [True, False, True, True]
+    [diag] = results[1].diagnostics
+    assert (diag.code, diag.path, diag.file) == ("T021", "alertmanager.route_tests[1].receivers", str(spec))
+    assert "should reach " + ", ".join(receivers) in diag.message
 
 
 SERIES_SPEC = """

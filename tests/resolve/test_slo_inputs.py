@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from erpgo_monctl.resolve.slo_inputs import Unsupported, matches, parse_events_query, sli_input
+from erpgo_monctl.analysis.matchers import matches_all
+from erpgo_monctl.resolve.slo_inputs import Unsupported, parse_events_query, sli_input
 from erpgo_monctl.spec.rules import SLO
 
 
@@ -35,8 +36,8 @@ def test_a_bad_series_inside_the_total_and_a_good_one_beside_it() -> None:
     assert series[(-1, 1)] == {"__name__": "req_total", "job": "api", "code": "200"}
     errors, _ = parse_events_query(slo.sli.events.errors)  # type: ignore[union-attr]
     total, _ = parse_events_query(slo.sli.events.total)  # type: ignore[union-attr]
-    assert matches(series[(1, 0)], errors) and matches(series[(1, 0)], total)
-    assert matches(series[(-1, 1)], total) and not matches(series[(-1, 1)], errors)
+    assert matches_all(errors, series[(1, 0)]) and matches_all(total, series[(1, 0)])
+    assert matches_all(total, series[(-1, 1)]) and not matches_all(errors, series[(-1, 1)])
 
 
 def test_separate_error_and_request_counters() -> None:

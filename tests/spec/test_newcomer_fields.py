@@ -7,7 +7,7 @@ import pytest
 from erpgo_monctl.diagnostics import MonctlError
 from erpgo_monctl.load.files import load_text
 from erpgo_monctl.load.parse import parse_spec
-from erpgo_monctl.resolve.model import Model, secret_path, secrets_by_component
+from erpgo_monctl.resolve.model import resolve, secret_path, secrets_by_component
 from erpgo_monctl.spec.v1 import Spec
 
 SLO = """
@@ -58,7 +58,7 @@ alertmanager:
 
 
 def test_a_secret_file_is_a_bare_name_or_an_absolute_path_used_as_written() -> None:
-    model = Model(_spec(ALERTMANAGER))
+    model = resolve(_spec(ALERTMANAGER))
     assert secret_path("/etc/alertmanager/secrets/slack") == "/etc/alertmanager/secrets/slack"
     assert secret_path("pagerduty_key") == "/run/secrets/pagerduty_key"
     # compose mounts only the bare names from stack.secrets_dir; the absolute path is the deployment's own

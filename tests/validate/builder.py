@@ -11,7 +11,7 @@ import yaml
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.load.files import load_text
 from erpgo_monctl.load.parse import parse_spec
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from erpgo_monctl.validate import Context, run_checks
 
 MINIMAL = Path(__file__).resolve().parent / "minimal.yaml"
@@ -27,7 +27,7 @@ def model(data: dict[str, Any]) -> Model:
     """The Model of `data`, loaded from YAML text so diagnostics carry real lines."""
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     loaded = load_text(text, "spec.yaml")
-    return Model(parse_spec(loaded), loaded.source)
+    return resolve(parse_spec(loaded), loaded.source)
 
 
 def findings(data: dict[str, Any]) -> list[Diagnostic]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_labels import output_labels
 from erpgo_monctl.validate.alert_labels import AlertInfo, alerts
-from erpgo_monctl.validate.promql import parse
 from tests.validate.builder import alert, context, minimal
 
 UNKNOWN = None
@@ -66,7 +66,7 @@ def test_alert_infos_carry_alertname_severity_and_static_labels() -> None:
     )
     [_, busy] = alerts(context(data))
     assert busy.labels == {"alertname": "Busy", "severity": "critical", "team": "web"}
-    assert busy.path == ("alerts", 0, "rules", 1)
+    assert busy.path == ("alerts", 0, "rules", 1, "alert")
     assert busy.may_have("instance") and busy.may_have("team")
     assert not busy.may_have("job")
     assert busy.describe() == "Busy (critical, team=web)"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from erpgo_monctl import validate as checks
-from erpgo_monctl.validate import run_checks
+from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.validate import Context, run_checks
 from tests.validate.builder import alert, minimal, model
 
 
@@ -21,13 +24,32 @@ def test_findings_of_every_check_are_gathered_and_sorted() -> None:
     assert {d.code for d in found} == {"E301", "E307", "E308", "W302"}
 
 
-def test_a_check_that_crashes_becomes_an_e000_finding(monkeypatch: pytest.MonkeyPatch) -> None:
-    from erpgo_monctl.validate import references
+def replace_check(
+    monkeypatch: pytest.MonkeyPatch, name: str, run: Callable[[Context], list[Diagnostic]]
+) -> None:
+    """Swap one entry of the static registry (the registry holds functions, not module names)."""
+    entries = tuple(checks.Check(name, run) if c.name == name else c for c in checks.CHECKS)
+    monkeypatch.setattr(checks, "CHECKS", entries)
 
-    def broken(ctx: object) -> list[object]:
+
+def test_the_registry_names_each_check_module_once() -> None:
+    from pathlib import Path
+
+    modules = {p.stem for p in Path(checks.__file__).parent.glob("*.py")} - {
+        "__init__",
+        "context",
+        "alert_labels",
+        "acknowledge",  # filters the checks' findings (lint_ignore, lint.disable); not a check
+    }
+    assert sorted(c.name for c in checks.CHECKS) == sorted(modules)
+    assert [c.run.__module__.rpartition(".")[2] for c in checks.CHECKS] == [c.name for c in checks.CHECKS]
+
+
+def test_a_check_that_crashes_becomes_an_e000_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(ctx: object) -> list[Diagnostic]:
         raise KeyError("oops")
 
-    monkeypatch.setattr(references, "check", broken)
+    replace_check(monkeypatch, "references", broken)
     [found] = run_checks(model(minimal()))
     assert (found.code, found.line, found.column) == ("E000", 1, 1)
     assert "'references' check (KeyError" in found.message
@@ -37,11 +59,15 @@ def test_an_expression_beyond_the_parser_limits_stops_the_checks_that_would_pars
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ran: list[str] = []
-    from erpgo_monctl.validate import metrics
 
-    monkeypatch.setattr(metrics, "check", lambda ctx: ran.append("metrics") or [])
+    def metrics(ctx: Context) -> list[Diagnostic]:
+        ran.append("metrics")
+        return []
+
+    replace_check(monkeypatch, "metrics", metrics)
     data = minimal()
     data["alerts"][0]["rules"][0]["expr"] = "(" * 100 + "up" + ")" * 100 + " == 0"
     [found] = run_checks(model(data))
     assert (found.code, found.path) == ("E202", "alerts[0].rules[0].expr")
-    assert ran == [] and checks.CHECKS.index("promql") < checks.CHECKS.index("metrics")
+    names = [c.name for c in checks.CHECKS]
+    assert ran == [] and names.index("promql") < names.index("metrics")

@@ -40,7 +40,7 @@ def test_loki_panels_need_a_provisioned_loki_and_text_panels_need_nothing() -> N
     data = minimal()
     data["dashboards"][0]["panels"] += [
         {"title": "Logs", "type": "logs", "datasource": "loki", "queries": [{"expr": '{job="x"}'}]},
-        {"title": "Read me", "type": "text", "content": "Hello", "datasource": "nowhere"},
+        {"title": "Read me", "type": "text", "content": "Hello"},  # no datasource at all
     ]
     [found] = references.check(context(data))
     assert (found.code, found.path) == ("E309", "dashboards[0].panels[1].datasource")

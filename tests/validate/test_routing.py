@@ -60,3 +60,51 @@ def test_invalid_regexes_in_routes_and_inhibit_rules_are_errors() -> None:
 
 def test_erpgo_spec_routes_every_alert_where_it_was_meant(erpgo_model: Model) -> None:
     assert routing.check(Context(erpgo_model)) == []
+
+
+def _slo_spec() -> dict[str, object]:
+    """The minimal spec with one SLO of shop-api, whose page is critical and whose ticket is a warning."""
+    data = minimal()
+    data["slos"] = [
+        {
+            "name": "shop-availability",
+            "service": "shop-api",
+            "objective": 99.9,
+            "sli": {
+                "events": {
+                    "errors": 'sum(rate(http_requests_total{code=~"5.."}[{{window}}]))',
+                    "total": "sum(rate(http_requests_total[{{window}}]))",
+                }
+            },
+        }
+    ]
+    data["alertmanager"]["receivers"] += [
+        {"name": "pager", "webhook": [{"url": "http://pager:80/"}]},
+        {"name": "slo-owners", "webhook": [{"url": "http://slo:80/"}]},
+    ]
+    data["alertmanager"]["route"]["routes"] = [
+        {"matchers": ['severity="critical"'], "receiver": "pager"},
+        {"matchers": ['slo="shop-availability"'], "receiver": "slo-owners"},
+    ]
+    return data
+
+
+def test_a_shadowed_slo_burn_alert_is_a_warning_on_its_slo() -> None:
+    """Generated alerts go through the routing checks like written ones (W317 located at the SLO)."""
+    [found] = routing.check(context(_slo_spec()))
+    assert (found.code, found.path) == ("W317", "slos[0].name")
+    assert "ShopAvailabilityErrorBudgetBurn (critical" in found.message
+    assert 'slo="shop-availability" -> slo-owners' in found.message
+
+
+def test_a_group_by_label_no_burn_alert_carries_is_w315() -> None:
+    from erpgo_monctl.validate import labels
+
+    data = _slo_spec()
+    data["alertmanager"]["route"]["routes"] = [
+        {"matchers": ['slo_alert="page"'], "receiver": "pager", "group_by": ["slo", "instance"]}
+    ]
+    model_of_data = context(data)
+    found = [d for d in labels.check(model_of_data) if d.code == "W315"]
+    assert [d.path for d in found] == ["alertmanager.route.routes[0].group_by[1]"]
+    assert "ShopAvailabilityErrorBudgetBurn" in found[0].message

@@ -7,7 +7,9 @@ them report only what is certain.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 Node = Any  # a promql_parser expression node
@@ -132,8 +134,85 @@ def is_bool_comparison(node: Node) -> bool:
 
 
 def normalise(node: Node) -> str:
-    """A canonical text: whitespace, redundant spacing and clause order do not matter."""
-    return str(node)
+    """A canonical text of an expression, for telling whether two expressions are the same.
+
+    Equal for expressions that differ only in whitespace, parentheses that change nothing,
+    the order of a selector's matchers or of a by/without/on/ignoring/group_x label list,
+    `{__name__="x"}` for `x`, and the spelling of a duration (`5m`, `300s`). The tree is
+    printed as the parser read it, fully bracketed, so precedence still counts:
+    `(a + b) * c` and `a + b * c` differ.
+    """
+    import promql_parser as p
+
+    node = unwrap(node)
+    if isinstance(node, p.VectorSelector):
+        groups = [node.matchers.matchers, *(node.matchers.or_matchers or [])]
+        texts = [",".join(sorted(_matcher_text(m) for m in g if not _names_metric(m))) for g in groups]
+        inside = " or ".join(sorted(text for text in texts if text))
+        return f"{selector_name(node) or ''}{{{inside}}}{_offset_at(node)}"
+    if isinstance(node, p.MatrixSelector):
+        return f"{normalise(node.vector_selector)}[{_duration(node.range)}]"
+    if isinstance(node, p.SubqueryExpr):
+        step = _duration(node.step) if node.step is not None else ""
+        return f"({normalise(node.expr)})[{_duration(node.range)}:{step}]{_offset_at(node)}"
+    if isinstance(node, p.BinaryExpr):
+        return f"({normalise(node.lhs)} {op_of(node)}{_binary_modifier(node.modifier)} {normalise(node.rhs)})"
+    if isinstance(node, p.AggregateExpr):
+        modifier = node.modifier
+        grouping = "" if modifier is None else f" {_label_list(modifier.type, modifier.labels)}"
+        args = [normalise(node.param)] if node.param is not None else []
+        return f"{op_of(node)}{grouping}({', '.join([*args, normalise(node.expr)])})"
+    if isinstance(node, p.Call):
+        return f"{node.func.name}({', '.join(normalise(arg) for arg in node.args)})"
+    if isinstance(node, p.UnaryExpr):
+        return f"(-{normalise(node.expr)})"
+    if isinstance(node, p.NumberLiteral):
+        return repr(float(node.val))
+    return str(node)  # string literals print canonically already
+
+
+def _names_metric(matcher: Node) -> bool:
+    import promql_parser as p
+
+    return bool(matcher.name == "__name__" and matcher.op == p.MatchOp.Equal)
+
+
+def _matcher_text(matcher: Node) -> str:
+    op = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}[str(matcher.op).rsplit(".", 1)[-1]]
+    return f"{matcher.name}{op}{json.dumps(str(matcher.value))}"
+
+
+def _duration(value: Any) -> str:
+    """A duration as seconds (`5m` and `300s` alike); the parser gives a timedelta."""
+    return f"{value.total_seconds():g}s" if isinstance(value, timedelta) else str(value)
+
+
+def _offset_at(node: Node) -> str:
+    offset = f" offset {_duration(node.offset)}" if node.offset is not None else ""
+    return offset + (f" {node.at}" if node.at is not None else "")
+
+
+def _label_list(kind: Node, labels: Any) -> str:
+    """`by(a,b)`, `without(...)`, `on(...)`, `ignoring(...)` with the labels sorted."""
+    name = str(kind).rsplit(".", 1)[-1].lower()
+    name = {"include": "on", "exclude": "ignoring"}.get(name, name)
+    return f"{name}({','.join(sorted(labels))})"
+
+
+def _binary_modifier(modifier: Node) -> str:
+    if modifier is None:
+        return ""
+    text = " bool" if modifier.return_bool else ""
+    if modifier.matching is not None:
+        text += f" {_label_list(modifier.matching.type, modifier.matching.labels)}"
+    card = str(modifier.card).rsplit(".", 1)[-1]
+    if card in ("ManyToOne", "OneToMany"):
+        side = "group_left" if card == "ManyToOne" else "group_right"
+        text += f" {side}({','.join(sorted(modifier.group_labels or []))})"
+    fill = modifier.fill_values
+    if fill is not None and (fill.lhs is not None or fill.rhs is not None):
+        text += f" fill({fill.lhs},{fill.rhs})"
+    return text
 
 
 # ---------------------------------------------------------------------------------------------- filters

@@ -8,22 +8,43 @@ Semantics follow Alertmanager's `dispatch.Route.Match` exactly:
   child without `continue: true`;
 - when no child matches, the route itself is the match;
 - `receiver` and `group_by` are inherited from the parent when a route leaves them unset;
-- matchers: `=`, `!=`, `=~`, `!~`; regexes are anchored (`^(?:re)$`); an absent label has
-  the value "" (so `team=""` matches alerts without `team`).
+- matchers: `=`, `!=`, `=~`, `!~` (analysis/matchers.py: regexes anchored, an absent
+  label is "").
 
 `receivers_for(root, labels)` returns the receivers in match order, duplicates kept, as
-`amtool config routes test` prints them.
+`amtool config routes test` prints them. The tree is anything shaped like one (the Tree
+and Branch protocols): the evaluator knows Alertmanager, not monctl's spec.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Protocol
 
-from erpgo_monctl.spec.alertmanager import RootRoute, Route, parse_matcher
+from erpgo_monctl.analysis.matchers import matches_all, parse_matcher
 
 RoutePath = tuple[int, ...]  # child indexes from the root: () is the root, (1, 0) is routes[1].routes[0]
+
+
+class Tree(Protocol):
+    """The root of a route tree: it matches every alert (spec.alertmanager.RootRoute is one)."""
+
+    @property
+    def receiver(self) -> str | None: ...
+    @property
+    def group_by(self) -> Sequence[str] | None: ...
+    @property
+    def routes(self) -> Sequence[Branch]: ...
+
+
+class Branch(Tree, Protocol):
+    """A route below the root: a Tree with matchers and `continue` (spec.alertmanager.Route is one)."""
+
+    @property
+    def matchers(self) -> Sequence[str]: ...  # Alertmanager matcher texts: severity="critical"
+    @property
+    def continue_(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -36,41 +57,19 @@ class RouteMatch:
     group_by_from: RoutePath  # the route whose `group_by` is in effect (maybe an ancestor)
 
 
-@lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str] | None:
-    """The anchored regex Alertmanager builds from a `=~`/`!~` value; None if it does not compile."""
-    try:
-        return re.compile(f"^(?:{pattern})$")
-    except (re.error, RecursionError, OverflowError):
-        return None
-
-
-@lru_cache(maxsize=1024)
-def _parsed(matcher: str) -> tuple[str, str, str]:
-    return parse_matcher(matcher)
-
-
 def matcher_label(matcher: str) -> str:
-    """The label name a matcher string tests."""
-    return _parsed(matcher)[0]
+    """The label name a matcher text tests."""
+    return parse_matcher(matcher).label
 
 
-def matcher_matches(matcher: str, labels: dict[str, str]) -> bool:
-    """Whether one matcher string (`severity="critical"`) matches a label set."""
-    name, op, value = _parsed(matcher)
-    actual = labels.get(name, "")
-    if op == "=":
-        return actual == value
-    if op == "!=":
-        return actual != value
-    regex = compile_regex(value)
-    found = regex is not None and regex.fullmatch(actual) is not None
-    return found if op == "=~" else not found
+def matcher_matches(matcher: str, labels: Mapping[str, str]) -> bool:
+    """Whether one matcher text (`severity="critical"`) matches a label set."""
+    return parse_matcher(matcher).matches(labels)
 
 
-def route_matches(route: Route, labels: dict[str, str]) -> bool:
+def route_matches(route: Branch, labels: Mapping[str, str]) -> bool:
     """Whether every matcher of one route (not its parents) matches."""
-    return all(matcher_matches(m, labels) for m in route.matchers)
+    return matches_all(map(parse_matcher, route.matchers), labels)
 
 
 @dataclass(frozen=True)
@@ -81,10 +80,8 @@ class _Inherited:
 
 
 def _match(
-    route: Route | RootRoute, path: RoutePath, parent: _Inherited | None, labels: dict[str, str]
+    route: Tree, path: RoutePath, parent: _Inherited | None, labels: Mapping[str, str]
 ) -> list[RouteMatch]:
-    if isinstance(route, Route) and not route_matches(route, labels):
-        return []
     here = _Inherited(
         route.receiver or (parent.receiver if parent else ""),
         tuple(route.group_by) if route.group_by is not None else (parent.group_by if parent else ()),
@@ -92,7 +89,7 @@ def _match(
     )
     found: list[RouteMatch] = []
     for index, child in enumerate(route.routes):
-        matched = _match(child, (*path, index), here, labels)
+        matched = _match(child, (*path, index), here, labels) if route_matches(child, labels) else []
         found.extend(matched)
         if matched and not child.continue_:
             break
@@ -101,7 +98,7 @@ def _match(
     return found
 
 
-def match_routes(root: RootRoute, labels: dict[str, str]) -> list[RouteMatch]:
+def match_routes(root: Tree, labels: Mapping[str, str]) -> list[RouteMatch]:
     """The routes an alert with `labels` is dispatched through, in Alertmanager's order."""
     return _match(root, (), None, labels)
 
@@ -110,12 +107,12 @@ class RouteMatcher:
     """match_routes over one tree for many alerts: alerts alike on the labels its matchers test
     (tested_labels) are dispatched alike, so each such signature is evaluated once."""
 
-    def __init__(self, root: RootRoute) -> None:
+    def __init__(self, root: Tree) -> None:
         self.root = root
         self.tested = tested_labels(root)
         self._memo: dict[tuple[str | None, ...], list[RouteMatch]] = {}
 
-    def __call__(self, labels: dict[str, str]) -> list[RouteMatch]:
+    def __call__(self, labels: Mapping[str, str]) -> list[RouteMatch]:
         key = tuple(labels.get(name) for name in self.tested)
         found = self._memo.get(key)
         if found is None:
@@ -123,23 +120,23 @@ class RouteMatcher:
         return list(found)
 
 
-def receivers_for(root: RootRoute, labels: dict[str, str]) -> list[str]:
+def receivers_for(root: Tree, labels: Mapping[str, str]) -> list[str]:
     """The receivers an alert with `labels` reaches, in order (as `amtool config routes test`)."""
     return [match.receiver for match in match_routes(root, labels)]
 
 
-def route_at(root: RootRoute, path: RoutePath) -> RootRoute | Route:
+def route_at(root: Tree, path: RoutePath) -> Tree:
     """The route at `path` (child indexes from the root)."""
-    route: RootRoute | Route = root
+    route: Tree = root
     for index in path:
         route = route.routes[index]
     return route
 
 
-def iter_routes(root: RootRoute) -> list[tuple[RoutePath, Route]]:
+def iter_routes(root: Tree) -> list[tuple[RoutePath, Branch]]:
     """Every non-root route with its path, depth first in declaration order."""
-    found: list[tuple[RoutePath, Route]] = []
-    pending: list[tuple[RoutePath, Route]] = [((i,), r) for i, r in reversed(list(enumerate(root.routes)))]
+    found: list[tuple[RoutePath, Branch]] = []
+    pending: list[tuple[RoutePath, Branch]] = [((i,), r) for i, r in reversed(list(enumerate(root.routes)))]
     while pending:
         path, route = pending.pop()
         found.append((path, route))
@@ -147,14 +144,6 @@ def iter_routes(root: RootRoute) -> list[tuple[RoutePath, Route]]:
     return found
 
 
-def tested_labels(root: RootRoute) -> tuple[str, ...]:
+def tested_labels(root: Tree) -> tuple[str, ...]:
     """Every label name a route matcher tests, sorted: an alert's routing depends on these alone."""
     return tuple(sorted({matcher_label(m) for _, route in iter_routes(root) for m in route.matchers}))
-
-
-def spec_path(path: RoutePath) -> tuple[str | int, ...]:
-    """The spec location of a route: ("alertmanager", "route", "routes", 1, "routes", 0)."""
-    parts: list[str | int] = ["alertmanager", "route"]
-    for index in path:
-        parts += ["routes", index]
-    return tuple(parts)

@@ -6,9 +6,8 @@ gathered with its siblings so that a spec's mistakes are reported together.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -41,10 +40,6 @@ def format_path(parts: Iterable[str | int]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-def diagnostics_to_json(diagnostics: Iterable[Diagnostic]) -> str:
-    return json.dumps([asdict(d) for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

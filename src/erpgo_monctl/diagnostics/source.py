@@ -1,11 +1,12 @@
-"""Where every value of a loaded document stands: spec paths -> file:line:col.
-
-The one locator every stage uses to place a diagnostic.
+"""Where every value of a loaded document stands (SourceMap), and the Locator every stage places
+its diagnostics with: spec path -> file:line:col.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from erpgo_monctl.diagnostics import Diagnostic, Severity, format_path
 
 Pos = tuple[int, int]
 PathKey = tuple[str | int, ...]
@@ -56,3 +57,30 @@ class SourceMap:
         """`line N` when `path` is in the same file as `seen_from`, else `FILE:LINE:COL`."""
         file, line, column = self.where(path)
         return f"line {line}" if file == self.file_of(seen_from) else f"{file}:{line}:{column}"
+
+
+@dataclass(frozen=True)
+class Locator:
+    """The one way a stage turns a spec path into a Diagnostic: file, line and column from a SourceMap.
+
+    Without a source map (a model built in memory) every finding stands at `<spec>:0:0`;
+    a SourceMap with no positions (a rendered file read as data) puts them at line 1 of its file.
+    """
+
+    source: SourceMap | None
+
+    def diag(
+        self,
+        path: PathKey,
+        code: str,
+        message: str,
+        severity: Severity = "error",
+        *,
+        key: bool = False,
+        shown: str | None = None,
+    ) -> Diagnostic:
+        """A finding at `path` (its key with `key=True`), named `shown` or else `path` spelled out."""
+        file, line, column = self.source.where(path, key=key) if self.source else ("<spec>", 0, 0)
+        return Diagnostic(
+            file, line, column, format_path(path) if shown is None else shown, code, severity, message
+        )

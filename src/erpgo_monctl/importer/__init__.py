@@ -155,14 +155,14 @@ def _validate(spec: dict[str, Any], draft: Draft) -> list[Diagnostic]:
     from erpgo_monctl.diagnostics.source import SourceMap
     from erpgo_monctl.load.files import Loaded
     from erpgo_monctl.load.parse import parse_spec
-    from erpgo_monctl.resolve.model import Model
+    from erpgo_monctl.resolve.model import resolve
     from erpgo_monctl.validate import run_checks
 
     # the data itself, not its YAML text: the encoder reads back exactly (tested), and the
     # round-trip check reads the written text anyway; positions come from `origins` below
     loaded = Loaded(spec, SourceMap("<imported spec>"))
     try:
-        findings = run_checks(Model(parse_spec(loaded), loaded.source))
+        findings = run_checks(resolve(parse_spec(loaded), loaded.source))
     except MonctlError as exc:
         findings = exc.diagnostics
     origins = origins_by_path(spec, draft)

@@ -17,7 +17,7 @@ _KNOWN_SERIES = {*UNIVERSAL_METRICS, "ALERTS", "ALERTS_FOR_STATE"}
 
 def undeclared_metrics(draft: Draft) -> list[dict[str, Any]]:
     """`metrics:` entries for names the rules read that no record or exporter explains."""
-    from erpgo_monctl.validate.promql import facts
+    from erpgo_monctl.analysis.promql import facts
 
     if not draft.exporters or draft.services:
         return []

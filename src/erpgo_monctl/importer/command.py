@@ -9,13 +9,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, diagnostics_to_json
+from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError
+from erpgo_monctl.diagnostics.writers import json_report
 from erpgo_monctl.importer import import_files
 
 
 def _report(found: list[Diagnostic], as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(diagnostics_to_json(found))
+        sys.stdout.write(json_report(found))
     else:
         for diag in found:
             sys.stderr.write(diag.as_text() + "\n")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.importer import ImportResult, import_files
 from erpgo_monctl.importer.documents import detect_kind, read_documents
 from erpgo_monctl.importer.matchers import from_match_maps, parse_matchers
@@ -63,8 +64,8 @@ def round_trip(paths: list[Path], *, split: bool = False, amtool: str | None = "
     from erpgo_monctl.load.files import load_file
     from erpgo_monctl.load.include import resolve_includes
     from erpgo_monctl.load.parse import parse_spec
-    from erpgo_monctl.render import render_all
-    from erpgo_monctl.resolve.model import Model
+    from erpgo_monctl.render.targets import TARGETS, render_target
+    from erpgo_monctl.resolve.model import resolve
 
     result = RoundTrip()
     imported = import_files(paths, split=split)
@@ -81,7 +82,7 @@ def round_trip(paths: list[Path], *, split: bool = False, amtool: str | None = "
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         loaded = resolve_includes(load_file(root))
-        files = render_all(Model(parse_spec(loaded), loaded.source))
+        files = render_target(resolve(parse_spec(loaded), loaded.source), TARGETS["compose"])
         rendered = {
             str(path): yaml.safe_load(data)
             for path, data in files.items()
@@ -146,12 +147,8 @@ def _rules(groups: Any) -> list[tuple[Any, ...]]:
 
 
 def _expr(text: Any) -> str:
-    import promql_parser
-
-    try:
-        return str(promql_parser.parse(str(text)))
-    except (ValueError, TypeError, RuntimeError):
-        return " ".join(str(text).split())
+    tree, _ = parse(str(text))
+    return " ".join(str(text).split()) if tree is None else str(tree)
 
 
 def _seconds(value: Any) -> float:

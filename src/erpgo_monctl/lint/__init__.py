@@ -8,18 +8,24 @@ turns what is left into located Diagnostics whose code is the rule id.
 from __future__ import annotations
 
 import difflib
-import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from erpgo_monctl.diagnostics import Diagnostic, Severity
 from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.lint import rules_alerts, rules_logs, rules_metrics, rules_promql
 from erpgo_monctl.lint.context import Finding, LintContext
 from erpgo_monctl.lint.registry import BY_ID, RULES, Rule
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.operations import LintIgnore
 from erpgo_monctl.validate.acknowledge import is_warning_code
 
-RULE_MODULES: tuple[str, ...] = ("rules_promql", "rules_alerts", "rules_metrics", "rules_logs")
+# The rule modules, each `check(ctx) -> Iterator[Finding]` (their rules' ids and docs: registry.py).
+RULE_CHECKS: tuple[Callable[[LintContext], Iterator[Finding]], ...] = (
+    rules_promql.check,
+    rules_alerts.check,
+    rules_metrics.check,
+    rules_logs.check,
+)
 
 __all__ = ["BY_ID", "RULES", "Finding", "Rule", "item_path", "lint_model", "unknown_rule_message"]
 
@@ -30,8 +36,8 @@ def lint_model(model: Model) -> list[Diagnostic]:
 
     ctx = LintContext(model)
     findings: list[Finding] = list(_configuration_findings(model))
-    for name in RULE_MODULES:
-        findings.extend(importlib.import_module(f"erpgo_monctl.lint.{name}").check(ctx))
+    for check in RULE_CHECKS:
+        findings.extend(check(ctx))
     kept = _unsilenced(model, findings)
     located = Context(model)
     diagnostics = set()

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Severity
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.rules import Metric
 from erpgo_monctl.spec.types import duration_seconds
-from erpgo_monctl.validate.promql import Expression
+from erpgo_monctl.validate.promql import Expression, spec_expressions
 
 ExprKind = Literal["record", "alert", "panel", "slo"]
 
@@ -39,15 +40,11 @@ class LintContext:
     def parse(self, text: str) -> Any | None:
         """The AST of `text`, or None when it does not parse (validate reports that)."""
         if text not in self._parsed:
-            from erpgo_monctl.validate.promql import parse
-
             self._parsed[text] = parse(text)[0]
         return self._parsed[text]
 
     def expressions(self) -> Iterator[ExprSite]:
         """Every PromQL expression: recording rules, alerts, SLO event queries, Prometheus panels."""
-        from erpgo_monctl.validate.promql import spec_expressions
-
         return spec_expressions(self.model)
 
     @cached_property

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from erpgo_monctl.lint.context import Finding, LintContext
 from erpgo_monctl.lint.rules_metrics import HIGH_CARDINALITY_LABELS
+from erpgo_monctl.spec.observability import LabelsStage
 
 # per-request log fields: fine as structured metadata, not as stream labels
 LOG_HIGH_CARDINALITY_LABELS = HIGH_CARDINALITY_LABELS | frozenset(
@@ -28,7 +29,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     for j, job in enumerate(logging.jobs):
         for s, stage in enumerate(job.pipeline):
-            for k, label in enumerate(stage.labels or []):
+            for k, label in enumerate(stage.labels if isinstance(stage, LabelsStage) else []):
                 if label.lower() in LOG_HIGH_CARDINALITY_LABELS:
                     yield Finding(
                         "logs/high-cardinality-label",

@@ -11,6 +11,7 @@ the line the user wrote.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +19,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, UsageError, format_path
-from erpgo_monctl.diagnostics.source import PathKey, Pos, SourceMap
+from erpgo_monctl.diagnostics.source import Locator, PathKey, SourceMap
 from erpgo_monctl.load.files import Loaded
-from erpgo_monctl.load.parse import annotation_at, field_names
+from erpgo_monctl.load.positions import graft
+from erpgo_monctl.load.shape import annotation_at, field_names
 
 ENVIRONMENTS = "environments"
 DEFAULT_ENVIRONMENT = "production"
@@ -89,15 +91,7 @@ class Overlaid:
                 if inside and len(merged) > len(best[0]):
                     best = (merged, overlay)
             if best[0]:
-                diag = Diagnostic(
-                    diag.file,
-                    diag.line,
-                    diag.column,
-                    best[1] + diag.path[len(best[0]) :],
-                    diag.code,
-                    diag.severity,
-                    diag.message,
-                )
+                diag = dataclasses.replace(diag, path=best[1] + diag.path[len(best[0]) :])
             result.append(diag)
         return sorted(set(result))
 
@@ -122,10 +116,10 @@ def apply_environment(loaded: Loaded, env: str) -> Overlaid:
         known = ", ".join(sorted(declared)) or "none declared"
         where = (ENVIRONMENTS,) if declared else ()
         message = f"unknown environment {env!r}: --env takes one of the spec's environments ({known})"
-        raise UsageError([_located(source, where, "E126", message, key=True, path="")])
+        raise UsageError([Locator(source).diag(where, "E126", message, key=True, shown="")])
     if not isinstance(overlay, dict):
         message = "an environment is a mapping of the spec keys it changes (write `{}` for none)"
-        raise MonctlError([_located(source, root, "E125", message)])
+        raise MonctlError([Locator(source).diag(root, "E125", message)])
     merger = _Merger(source, root)
     for key in sorted(FIXED_KEYS.keys() & overlay.keys()):
         merger.fail(
@@ -137,7 +131,7 @@ def apply_environment(loaded: Loaded, env: str) -> Overlaid:
     if merger.problems:
         raise MonctlError(merger.problems)
     merged["environment"] = env
-    merged_source = _merged_source(source, root, merger.moves)
+    merged_source = _merged_source(source, merger.moves)
     if root:
         merged_source.values[("environment",)] = source.locate(root)
         merged_source.keys[("environment",)] = source.locate(root, key=True)
@@ -155,7 +149,7 @@ class _Merger:
         self.moves: list[tuple[PathKey, PathKey]] = []  # (merged path, overlay path)
 
     def fail(self, where: PathKey, code: str, message: str, *, key: bool = False) -> None:
-        self.problems.append(_located(self.source, where, code, message, key=key))
+        self.problems.append(Locator(self.source).diag(where, code, message, key=key))
 
     def merge(self, base: Any, over: Any, at: PathKey, frm: PathKey) -> Any:
         if isinstance(base, dict) and isinstance(over, dict):
@@ -271,17 +265,7 @@ class _Merger:
         return None
 
 
-def _located(
-    source: SourceMap, where: PathKey, code: str, message: str, *, key: bool = False, path: str | None = None
-) -> Diagnostic:
-    """An error at `where` in the spec file, named by `path` (default: `where` spelled out)."""
-    line, col = source.locate(where, key=key)
-    return Diagnostic(
-        source.file, line, col, format_path(where) if path is None else path, code, "error", message
-    )
-
-
-def _merged_source(base: SourceMap, root: PathKey, moves: list[tuple[PathKey, PathKey]]) -> SourceMap:
+def _merged_source(base: SourceMap, moves: list[tuple[PathKey, PathKey]]) -> SourceMap:
     """Base positions, except that everything the overlay set points into the overlay."""
     replaced = {at for at, _ in moves}
 
@@ -293,27 +277,9 @@ def _merged_source(base: SourceMap, root: PathKey, moves: list[tuple[PathKey, Pa
     merged = SourceMap(base.file)
     merged.values = {path: pos for path, pos in base.values.items() if keep(path)}
     merged.keys = {path: pos for path, pos in base.keys.items() if keep(path)}
-    if base.files:  # items from included files keep their file; what the overlay set is in the root file
-        merged.files = {path: name for path, name in base.files.items() if keep(path)}
-        merged.files.update((at, base.file) for at, _ in moves)
-    if not root:
-        return merged
-    size = len(root)
-    overlay_values = [(path, pos) for path, pos in base.values.items() if path[:size] == root]
-    overlay_keys = [(path, pos) for path, pos in base.keys.items() if path[:size] == root]
-    for at, frm in moves:
-        _copy_subtree(overlay_values, merged.values, at, frm)
-        _copy_subtree(overlay_keys, merged.keys, at, frm)
+    merged.files = {path: name for path, name in base.files.items() if keep(path)}
+    graft(merged, base, {frm: at for at, frm in moves})  # what the overlay set stands in the overlay
     return merged
-
-
-def _copy_subtree(
-    entries: list[tuple[PathKey, Pos]], into: dict[PathKey, Pos], at: PathKey, frm: PathKey
-) -> None:
-    size = len(frm)
-    for path, pos in entries:
-        if path[:size] == frm:
-            into[(*at, *path[size:])] = pos
 
 
 def _allows_key(at: PathKey, key: str) -> bool:

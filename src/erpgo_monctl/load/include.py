@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, format_path
-from erpgo_monctl.diagnostics.source import PathKey, Pos, SourceMap
+from erpgo_monctl.diagnostics.source import Locator, PathKey, SourceMap
 from erpgo_monctl.load.files import Loaded, load_file
+from erpgo_monctl.load.positions import graft
 
 INCLUDE = "include"
 MAX_INCLUDE_DEPTH = 16  # root -> team -> sub-file ... deeper than this is a mistake, not a design
@@ -73,8 +74,7 @@ class _Resolver:
     included_by: dict[Path, str] = field(default_factory=dict)  # resolved file -> include entry's place
 
     def fail(self, source: SourceMap, where: PathKey, code: str, message: str, *, key: bool = False) -> None:
-        file, line, column = source.where(where, key=key)
-        self.problems.append(Diagnostic(file, line, column, format_path(where), code, "error", message))
+        self.problems.append(Locator(source).diag(where, code, message, key=key))
 
     def resolve(self, loaded: Loaded, chain: list[tuple[Path, str]]) -> Loaded:
         """`loaded` (the last file of `chain`) with its includes merged in, recursively."""
@@ -327,8 +327,8 @@ def _copy_source(source: SourceMap) -> SourceMap:
 
 def _merge(parent: Loaded, child: Loaded, *, into_root: bool) -> None:
     """Append `child`'s sections to `parent` (in place), with positions and files of every item moved."""
-    data, source, cdata, csource = parent.data, parent.source, child.data, child.source
-    moves: dict[PathKey, tuple[PathKey, int]] = {}  # child section -> (parent list, offset)
+    data, cdata = parent.data, child.data
+    roots: dict[PathKey, PathKey] = {}  # child path -> where it lands in the parent
     for section, root_target in TEAM_SECTIONS.items():
         items = _get(cdata, section)
         if not items:
@@ -345,43 +345,12 @@ def _merge(parent: Loaded, child: Loaded, *, into_root: bool) -> None:
             holder[part] = dict(value or {})
             holder = holder[part]
         else:
-            if existing is None:
-                _place(source, csource, section, target)
+            if existing is None:  # a list the child created in the parent stands where the child wrote it
+                roots[section] = target
             holder[target[-1]] = [*(existing or []), *items]
-            moves[section] = (target, len(existing or []))
-    for table, ctable in ((source.values, csource.values), (source.keys, csource.keys)):
-        for path, pos in ctable.items():
-            moved = _moved(path, moves)
-            if moved is not None:
-                table[moved] = pos
-    for section, (target, offset) in moves.items():
-        for index in range(len(_get(cdata, section))):
-            source.files[(*target, offset + index)] = csource.file_of((*section, index))
-    for path, name in csource.files.items():  # nested includes: deeper files inside moved items
-        moved = _moved(path, moves)
-        if moved is not None:
-            source.files[moved] = name
-
-
-def _moved(path: PathKey, moves: dict[PathKey, tuple[PathKey, int]]) -> PathKey | None:
-    """Where the child's `path` (inside an item of a moved section) lands in the parent."""
-    for size in (1, 2):
-        section = path[:size]
-        if section in moves and len(path) > size and isinstance(path[size], int):
-            target, offset = moves[section]
-            return (*target, offset + int(path[size]), *path[size + 1 :])
-    return None
-
-
-def _place(source: SourceMap, csource: SourceMap, frm: PathKey, at: PathKey) -> None:
-    """A mapping or list the child created in the parent: its position and file are the child's."""
-    value: Pos | None = csource.values.get(frm)
-    if value is not None:
-        source.values[at] = value
-    key = csource.keys.get(frm)
-    if key is not None:
-        source.keys[at] = key
-    source.files[at] = csource.file_of(frm)
+            offset = len(existing or [])
+            roots.update(((*section, index), (*target, offset + index)) for index in range(len(items)))
+    graft(parent.source, child.source, roots)
 
 
 def resolve_includes(loaded: Loaded) -> Loaded:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import types
-import typing
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, format_path
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.load.files import Loaded
+from erpgo_monctl.load.shape import Kind, field_names, members_at, model_at, user_path
+from erpgo_monctl.spec.types import ONE_KIND_ERROR
 from erpgo_monctl.spec.v1 import Spec
 
 # plain-text secret keys -> the *_file field to write instead
@@ -30,6 +30,13 @@ SECRET_KEYS = {
     "bearer_token": "bearer_token_file",
     "api_key": "an *_file field naming a file in the secrets directory",
     "secret": "an *_file field naming a file in the secrets directory",
+}
+# keys earlier versions accepted without effect -> what to do instead (still E101: they do nothing)
+REMOVED_KEYS: dict[tuple[str, ...], str] = {
+    ("tracing", "jaeger", key): f"`{key}` was never rendered and is gone: Jaeger v2 receives OTLP on "
+    f"{port} inside its container whatever this said, and applications on the stack's network send to "
+    f"jaeger:{port}; delete the line"
+    for key, port in (("otlp_grpc_port", 4317), ("otlp_http_port", 4318))
 }
 
 # secret-looking values: a Slack incoming-webhook URL, or a URL carrying credentials (user:pass@ / token@)
@@ -70,88 +77,137 @@ def _describe(value: Any) -> str:
     return f"{kind} {shown}"
 
 
-def annotation_at(path: PathKey) -> Any:
-    """The spec type at `path` (a model class, list[...] or dict[...]); None where it cannot be told.
-
-    Shared by did-you-mean suggestions here and by environment overlays (which keys exist).
-    """
-    current: Any = Spec
-    for part in path:
-        current = _concrete(current)
-        origin = typing.get_origin(current)
-        if isinstance(part, int):
-            current = typing.get_args(current)[0] if origin is list else None
-        elif origin is dict:
-            current = typing.get_args(current)[1]
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            current = next(
-                (
-                    info.annotation
-                    for name, info in current.model_fields.items()
-                    if part in (name, info.alias)
-                ),
-                None,
+def _unknown_key(key: str, loc: PathKey, kinds: dict[PathKey, Kind]) -> str:
+    """E101's message: the closest known key, or the keys this mapping (this kind of it) has."""
+    removed = REMOVED_KEYS.get(tuple(str(part) for part in loc))
+    if removed:
+        return removed
+    kind = kinds.get(loc[:-1])
+    member = kind.model if kind else model_at(loc[:-1])
+    known = field_names(member) if member else []
+    guess = difflib.get_close_matches(key, known, n=1)
+    if not guess and kind is not None:
+        if kind.discriminator and key in kind.all_keys():  # another kind's key (`content` on a stat panel)
+            return (
+                f"unknown key {key!r}: `{kind.discriminator}: {kind.tag}` has no {key!r}; "
+                f"known keys: {', '.join(known)}"
             )
-        else:
-            current = None
-        if current is None:
-            return None
-    return _concrete(current)
+        guess = difflib.get_close_matches(key, kind.all_keys(), n=1)
+    if guess:
+        return f"unknown key {key!r}; did you mean {guess[0]!r}?"
+    return f"unknown key {key!r}" + (f"; known keys: {', '.join(known)}" if known else "")
 
 
-def _concrete(annotation: Any) -> Any:
-    """`annotation` without Annotated and Optional; None when a union leaves several types."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-            if len(options) != 1:
-                return None
-            annotation = options[0]
-        else:
-            return annotation
+def _union_error(error: Any, loc: PathKey, loaded: Loaded, kinds: dict[PathKey, Kind]) -> list[Diagnostic]:
+    """A mapping that names no kind of a tagged union, several, or an unknown one: what to write instead."""
+    src = loaded.source
+    value = error.get("input")
+    kind = error["type"]
+    if not isinstance(value, dict):
+        line, col = src.locate(loc)
+        return [
+            Diagnostic(
+                src.file_of(loc),
+                line,
+                col,
+                format_path(loc),
+                "E103",
+                "error",
+                f"expected a mapping, got {_describe(value)}",
+            )
+        ]
+    if kind == ONE_KIND_ERROR:
+        kinds_named = str(error["ctx"]["kinds"]).split(", ")
+        allowed = {key for member in members_at(loc).values() for key in field_names(member)}
+        unknown = [str(key) for key in value if str(key) not in allowed]
+        if unknown:  # most likely a misspelt kind (`regx:`): say which key
+            found = []
+            for key in unknown:
+                line, col = src.locate((*loc, key), key=True)
+                guess = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = (
+                    f"; did you mean {guess[0]!r}?"
+                    if guess
+                    else f"; known keys: {', '.join(sorted(allowed))}"
+                )
+                found.append(
+                    Diagnostic(
+                        src.file_of(loc),
+                        line,
+                        col,
+                        format_path((*loc, key)),
+                        "E101",
+                        "error",
+                        f"unknown key {key!r}{hint}",
+                    )
+                )
+            return found
+        named = [key for key in kinds_named if key in value]
+        line, col = src.locate(loc)
+        message = f"{error['msg']} (found {', '.join(named) or 'none'})"
+        return [Diagnostic(src.file_of(loc), line, col, format_path(loc), "E105", "error", message)]
+    field = str(error.get("ctx", {}).get("discriminator", "type")).strip("'")
+    if kind == "union_tag_not_found":
+        line, col = src.locate(loc)
+        return [
+            Diagnostic(
+                src.file_of(loc),
+                line,
+                col,
+                format_path((*loc, field)),
+                "E102",
+                "error",
+                f"missing required key {field!r}",
+            )
+        ]
+    tags = str(error.get("ctx", {}).get("expected_tags", ""))
+    head, _, last = tags.rpartition(", ")
+    line, col = src.locate((*loc, field))
+    return [
+        Diagnostic(
+            src.file_of(loc),
+            line,
+            col,
+            format_path((*loc, field)),
+            "E104",
+            "error",
+            f"{_describe(value.get(field))} is not allowed; expected {f'{head} or {last}' if head else last}",
+        )
+    ]
 
 
-def model_at(loc: PathKey) -> type[BaseModel] | None:
-    """The model class that validates the mapping at `loc`, for did-you-mean suggestions."""
-    found = annotation_at(loc)
-    return found if isinstance(found, type) and issubclass(found, BaseModel) else None
-
-
-def field_names(model: type[BaseModel]) -> list[str]:
-    return sorted(f.alias or n for n, f in model.model_fields.items())
-
-
-def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
-    loc: PathKey = tuple(p for p in error["loc"] if isinstance(p, int | str))
+def _error_to_diagnostic(error: Any, loaded: Loaded) -> list[Diagnostic]:
+    loc, kinds = user_path(tuple(error["loc"]))
     kind = error["type"]
     src = loaded.source
     path = format_path(loc)
+    if kind in (ONE_KIND_ERROR, "union_tag_not_found", "union_tag_invalid"):
+        return _union_error(error, loc, loaded, kinds)
     if kind == "extra_forbidden":
         key = str(loc[-1])
         line, col = src.locate(loc, key=True)
         if key in SECRET_KEYS:
-            return Diagnostic(
-                src.file_of(loc),
-                line,
-                col,
-                path,
-                "E110",
-                "error",
-                f"plain-text secret: `{key}` is not allowed; write {SECRET_KEYS[key]} naming a file "
-                "in the secrets directory instead",
-            )
-        parent = model_at(loc[:-1])
-        known = field_names(parent) if parent else []
-        guess = difflib.get_close_matches(key, known, n=1)
-        hint = (
-            f"; did you mean {guess[0]!r}?"
-            if guess
-            else (f"; known keys: {', '.join(known)}" if known else "")
-        )
-        return Diagnostic(src.file_of(loc), line, col, path, "E101", "error", f"unknown key {key!r}{hint}")
+            return [
+                Diagnostic(
+                    src.file_of(loc),
+                    line,
+                    col,
+                    path,
+                    "E110",
+                    "error",
+                    f"plain-text secret: `{key}` is not allowed; write {SECRET_KEYS[key]} naming a file "
+                    "in the secrets directory instead",
+                )
+            ]
+        return [Diagnostic(src.file_of(loc), line, col, path, "E101", "error", _unknown_key(key, loc, kinds))]
+    return [_field_error(error, loc, loaded)]
+
+
+def _field_error(error: Any, loc: PathKey, loaded: Loaded) -> Diagnostic:
+    """A value's own problem: missing, wrong type, not allowed, rejected by its validator."""
+    kind = error["type"]
+    src = loaded.source
+    path = format_path(loc)
     if kind == "missing":
         line, col = src.locate(loc[:-1])
         return Diagnostic(
@@ -173,31 +229,14 @@ def _error_to_diagnostic(error: Any, loaded: Loaded) -> Diagnostic:
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
         return _value_error(loaded, loc, value, message)
+    context = error.get("ctx", {})
     if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        return Diagnostic(
-            src.file_of(loc),
-            line,
-            col,
-            path,
-            "E104",
-            "error",
-            f"{_describe(value)} is not allowed; expected {expected}",
-        )
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        return Diagnostic(
-            src.file_of(loc),
-            line,
-            col,
-            path,
-            "E104",
-            "error",
-            f"{_describe(value)} does not match the required form {pattern}",
-        )
-    return Diagnostic(
-        src.file_of(loc), line, col, path, "E104", "error", f"{message} (got {_describe(value)})"
-    )
+        message = f"{_describe(value)} is not allowed; expected {context.get('expected', '')}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{_describe(value)} does not match the required form {context.get('pattern', '')}"
+    else:
+        message = f"{message} (got {_describe(value)})"
+    return Diagnostic(src.file_of(loc), line, col, path, "E104", "error", message)
 
 
 def _value_error(loaded: Loaded, loc: PathKey, value: Any, message: str) -> Diagnostic:
@@ -320,7 +359,7 @@ def parse_spec(loaded: Loaded) -> Spec:
     try:
         spec = Spec.model_validate(loaded.data)
     except ValidationError as exc:
-        diagnostics = {_error_to_diagnostic(e, loaded) for e in exc.errors(include_url=False)}
+        diagnostics = {d for e in exc.errors(include_url=False) for d in _error_to_diagnostic(e, loaded)}
         # report a secret once: a forbidden secret key (E110 naming its *_file) wins over its value's finding,
         # and a secret-bearing value wins over its field's own rule (e.g. no `@` in a url)
         secret_keys = {d.path for d in diagnostics if d.code == "E110"}

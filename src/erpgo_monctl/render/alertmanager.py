@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model, secret_path
 from erpgo_monctl.spec.alertmanager import Receiver, RootRoute, Route
 
@@ -129,10 +129,14 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
         }
         for rule in am.inhibit_rules
     ]
-    if model.spec.slos:
-        from erpgo_monctl.resolve.slo import slo_inhibit_rules
-
-        inhibit_rules += slo_inhibit_rules(model)  # a firing SLO page silences that SLO's ticket
+    inhibit_rules += [  # generated: a firing SLO page silences that SLO's ticket
+        {
+            "source_matchers": list(r.source_matchers),
+            "target_matchers": list(r.target_matchers),
+            "equal": list(r.equal),
+        }
+        for r in model.inhibit_rules
+    ]
     if inhibit_rules:
         config["inhibit_rules"] = inhibit_rules
     config["receivers"] = [_receiver(r) for r in am.receivers]
@@ -144,4 +148,4 @@ def render(model: Model) -> Files:
     if model.spec.alertmanager is None:
         return {}
     text = dump_yaml(build_alertmanager_config(model), model.header)
-    return {PurePosixPath("configs/alertmanager.yml"): text.encode()}
+    return {COMPOSE.path("alertmanager"): text.encode()}

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.loki import docker_filters, go_duration, push_url, stream_labels
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
 
-ALLOY_CONFIG = PurePosixPath("configs/alloy/config.alloy")
+ALLOY_CONFIG = COMPOSE.path("alloy")
 TEMPLATE = "config.alloy.j2"
 
 
@@ -69,9 +70,9 @@ def alloy_config(model: Model) -> str:
         {
             "name": job.name,
             "id": alloy_identifier(job.name),
-            "docker": job.docker,
+            "docker": job.docker if isinstance(job, DockerLogJob) else None,
             "filters": docker_filters(job),
-            "paths": list(job.paths),
+            "paths": list(job.paths) if isinstance(job, FileLogJob) else [],
             "labels": stream_labels(job),
             "stages": list(job.pipeline),
         }

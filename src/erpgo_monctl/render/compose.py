@@ -11,27 +11,28 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
-from erpgo_monctl.render.jaeger import JAEGER_CONFIG, JAEGER_DATA
+from erpgo_monctl.render.jaeger import JAEGER_DATA
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import (
     Model,
-    rule_file_names,
     secret_files_by_component,
     secret_path,
     secrets_by_component,
 )
+from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
 from erpgo_monctl.spec.operations import Component
 
-COMPOSE_FILE = PurePosixPath("docker-compose.monitoring.yml")
-ALLOY_HTTP_PORT = 12345
+COMPOSE_FILE = COMPOSE.path("compose")
+ALLOY_HTTP_PORT = COMPOSE.ports["alloy"]
 ALLOY_DATA = "/var/lib/alloy/data"
 
 # Container-side ports of the images (fixed by the image or by our command flags).
-PROMETHEUS_PORT = 9090
-ALERTMANAGER_PORT = 9093
-GRAFANA_PORT = 3000
-NODE_EXPORTER_PORT = 9100
-CADVISOR_PORT = 8080
+PROMETHEUS_PORT = COMPOSE.ports["prometheus"]
+ALERTMANAGER_PORT = COMPOSE.ports["alertmanager"]
+GRAFANA_PORT = COMPOSE.ports["grafana"]
+NODE_EXPORTER_PORT = COMPOSE.ports["node-exporter"]
+CADVISOR_PORT = COMPOSE.ports["cadvisor"]
 
 # Keys after image/container_name/restart, in the order every service prints them.
 SERVICE_KEYS = (
@@ -53,6 +54,16 @@ SERVICE_KEYS = (
 
 # Cheap readiness probes, only for images known to ship busybox/alpine `wget`.
 _PROBE_TIMING = {"interval": "30s", "timeout": "5s", "retries": 3, "start_period": "30s"}
+
+
+def _mount(key: str) -> str:
+    """A read-only bind mount of a rendered file or directory at its in-container path (layout table)."""
+    return f"./{COMPOSE.path(key)}:{COMPOSE.mount(key)}:ro"
+
+
+def _rule_kinds(model: Model) -> list[str]:
+    kinds = [("alerts", model.alert_groups), ("recording", model.recording_groups), ("slo", model.slo_rules)]
+    return [kind for kind, present in kinds if present]
 
 
 def _wget_probe(url: str) -> dict[str, Any]:
@@ -80,7 +91,7 @@ def _service(
 ) -> dict[str, Any]:
     """A service with the keys all of ours share, then `fields` (empty ones left out) in a fixed order."""
     service: dict[str, Any] = {
-        "image": model.spec.stack.image(name.replace("-", "_")),
+        "image": model.images[name],
         "container_name": model.container_name(name),
         "restart": "unless-stopped",
     }
@@ -102,8 +113,8 @@ def _service(
 
 
 def _prometheus(model: Model) -> dict[str, Any]:
-    volumes = ["./configs/prometheus.yml:/etc/prometheus/prometheus.yml:ro"]
-    volumes += [f"./configs/{name}:/etc/prometheus/{name}:ro" for name in rule_file_names(model)]
+    volumes = [_mount("prometheus")]
+    volumes += [_mount(f"{kind}_rules") for kind in _rule_kinds(model)]
     volumes.append("prometheus_data:/prometheus")
     return _service(
         model,
@@ -111,13 +122,13 @@ def _prometheus(model: Model) -> dict[str, Any]:
         model.spec.stack.prometheus,
         PROMETHEUS_PORT,
         command=[
-            "--config.file=/etc/prometheus/prometheus.yml",
+            f"--config.file={COMPOSE.mount('prometheus')}",
             "--storage.tsdb.path=/prometheus",
             f"--storage.tsdb.retention.time={model.spec.prometheus.retention}",
             "--web.enable-lifecycle",
         ],
         volumes=volumes,
-        depends_on=["alertmanager"] if model.spec.alertmanager is not None else [],
+        depends_on=["alertmanager"] if "alertmanager" in model.images else [],
         extra_hosts=["host.docker.internal:host-gateway"] if model.spec.stack.node_exporter else [],
         healthcheck=_wget_probe(f"http://localhost:{PROMETHEUS_PORT}/-/ready"),
     )
@@ -129,9 +140,9 @@ def _alertmanager(model: Model) -> dict[str, Any]:
         "alertmanager",
         model.spec.stack.alertmanager,
         ALERTMANAGER_PORT,
-        command=["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"],
+        command=[f"--config.file={COMPOSE.mount('alertmanager')}", "--storage.path=/alertmanager"],
         volumes=[
-            "./configs/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro",
+            _mount("alertmanager"),
             "alertmanager_data:/alertmanager",
         ],
         healthcheck=_wget_probe(f"http://localhost:{ALERTMANAGER_PORT}/-/ready"),
@@ -152,9 +163,9 @@ def _grafana(model: Model) -> dict[str, Any]:
         },
         volumes=[
             "grafana_data:/var/lib/grafana",
-            "./configs/grafana/provisioning:/etc/grafana/provisioning:ro",
+            _mount("grafana_provisioning"),
             # only when dashboards are rendered: a missing bind source would be created empty, by root
-            *(["./configs/grafana/dashboards:/var/lib/grafana/dashboards:ro"] if model.dashboards else []),
+            *([_mount("grafana_dashboards")] if model.dashboards else []),
         ],
         depends_on=["prometheus", "loki"] if model.spec.logging is not None else ["prometheus"],
         healthcheck=_wget_probe(f"http://localhost:{GRAFANA_PORT}/api/health"),
@@ -168,8 +179,8 @@ def _loki(model: Model, component: Component) -> dict[str, Any]:
         "loki",
         component,
         model.spec.logging.loki.http_port,
-        command=["-config.file=/etc/loki/config.yml"],
-        volumes=["./configs/loki.yml:/etc/loki/config.yml:ro", "loki_data:/loki"],
+        command=[f"-config.file={COMPOSE.mount('loki')}"],
+        volumes=[_mount("loki"), "loki_data:/loki"],
     )
 
 
@@ -178,14 +189,14 @@ def _log_sources(model: Model) -> list[str]:
     assert model.spec.logging is not None
     logging = model.spec.logging
     mounts: list[str] = []
-    if any(job.paths for job in logging.jobs):
+    if any(isinstance(job, FileLogJob) for job in logging.jobs):
         # the same path inside: `paths:` are host paths, and the agent reads them as written
         mounts.append(f"{logging.host_log_dir}:{logging.host_log_dir}:ro")
     sockets = sorted(
         {
             job.docker.host.removeprefix("unix://")
             for job in logging.jobs
-            if job.docker is not None and job.docker.host.startswith("unix://")
+            if isinstance(job, DockerLogJob) and job.docker.host.startswith("unix://")
         }
     )
     mounts += [f"{socket}:{socket}:ro" for socket in sockets]
@@ -202,10 +213,10 @@ def _alloy(model: Model, component: Component) -> dict[str, Any]:
             "run",
             f"--server.http.listen-addr=0.0.0.0:{ALLOY_HTTP_PORT}",
             f"--storage.path={ALLOY_DATA}",
-            "/etc/alloy/config.alloy",
+            str(COMPOSE.mount("alloy")),
         ],
         volumes=[
-            "./configs/alloy/config.alloy:/etc/alloy/config.alloy:ro",
+            _mount("alloy"),
             f"alloy_data:{ALLOY_DATA}",
             *_log_sources(model),
         ],
@@ -222,9 +233,9 @@ def _promtail(model: Model, component: Component) -> dict[str, Any]:
         "promtail",
         component,
         promtail.http_port,
-        command=["-config.file=/etc/promtail/config.yml"],
+        command=[f"-config.file={COMPOSE.mount('promtail')}"],
         volumes=[
-            "./configs/promtail.yml:/etc/promtail/config.yml:ro",
+            _mount("promtail"),
             f"promtail_data:{positions_dir}",
             *_log_sources(model),
         ],
@@ -240,9 +251,9 @@ def _jaeger(model: Model, component: Component) -> dict[str, Any]:
         "jaeger",
         component,
         jaeger.ui_port,
-        command=[f"--config=/etc/jaeger/{JAEGER_CONFIG.name}"],
+        command=[f"--config={COMPOSE.mount('jaeger')}"],
         volumes=[
-            f"./{JAEGER_CONFIG}:/etc/jaeger/{JAEGER_CONFIG.name}:ro",
+            _mount("jaeger"),
             *([f"jaeger_data:{JAEGER_DATA}"] if jaeger.storage == "badger" else []),
         ],
     )
@@ -284,20 +295,20 @@ def _cadvisor(model: Model, component: Component) -> dict[str, Any]:
 
 
 def compose_services(model: Model) -> dict[str, dict[str, Any]]:
-    """Compose services in a stable order, each only when its stack component (and config) exists."""
-    spec = model.spec
-    stack = spec.stack
+    """Compose services in a stable order: the ones resolve decided the stack runs (Model.images)."""
+    stack = model.spec.stack
+    running = model.images
     services: dict[str, dict[str, Any]] = {"prometheus": _prometheus(model)}
-    if spec.alertmanager is not None:
+    if "alertmanager" in running:
         services["alertmanager"] = _alertmanager(model)
     services["grafana"] = _grafana(model)
-    if spec.logging is not None:
+    if "loki" in running:
         services["loki"] = _loki(model, stack.loki)
-        if spec.logging.agent == "alloy":
-            services["alloy"] = _alloy(model, stack.alloy)
-        else:
-            services["promtail"] = _promtail(model, stack.promtail)
-    if spec.tracing is not None and spec.tracing.jaeger is not None:
+    if "alloy" in running:
+        services["alloy"] = _alloy(model, stack.alloy)
+    if "promtail" in running:
+        services["promtail"] = _promtail(model, stack.promtail)
+    if "jaeger" in running:
         services["jaeger"] = _jaeger(model, stack.jaeger)
     if stack.node_exporter is not None:
         services["node-exporter"] = _node_exporter(model, stack.node_exporter)

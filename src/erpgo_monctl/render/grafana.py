@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from functools import lru_cache
 from json.encoder import encode_basestring
 from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl import GENERATED_HEADER
-from erpgo_monctl.diagnostics import Diagnostic, MonctlError, format_path
+from erpgo_monctl.diagnostics import MonctlError, format_path
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.grafana_panels import (
     Grid,
@@ -30,6 +31,7 @@ from erpgo_monctl.render.grafana_panels import (
     to_plain,
 )
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Datasource, Model, slugify
 from erpgo_monctl.spec.observability import Panel
 from erpgo_monctl.spec.types import duration_seconds
@@ -37,9 +39,8 @@ from erpgo_monctl.spec.types import duration_seconds
 # Grafana 11.0's schema version; Grafana 11 and 12 load it without migrating anything that matters.
 SCHEMA_VERSION = 39
 GRID_COLUMNS = 24
-DASHBOARDS_MOUNT = "/var/lib/grafana/dashboards"  # where compose mounts configs/grafana/dashboards
-DASHBOARDS_DIR = PurePosixPath("configs/grafana/dashboards")
-PROVISIONING_DIR = PurePosixPath("configs/grafana/provisioning")
+DASHBOARDS_MOUNT = str(COMPOSE.mount("grafana_dashboards"))  # where compose mounts the dashboards
+DASHBOARDS_DIR = COMPOSE.path("grafana_dashboards")
 REFRESH_INTERVALS = ["10s", "30s", "1m", "5m", "15m", "30m", "1h", "2h", "1d"]
 # Keys of the schema's Dashboard definition that we emit; the rest of grafanalib's output is legacy.
 DASHBOARD_KEYS = (
@@ -78,13 +79,13 @@ BUILTIN_ANNOTATIONS: JSONDict = {
 def render(model: Model) -> Files:
     """Datasource and dashboard provisioning plus one JSON file per dashboard."""
     files: Files = {
-        PROVISIONING_DIR / "datasources" / "datasources.yml": render_datasources(model).encode(),
-        PROVISIONING_DIR / "dashboards" / "dashboards.yml": render_dashboard_providers(model).encode(),
+        COMPOSE.path("grafana_datasources"): render_datasources(model).encode(),
+        COMPOSE.path("grafana_dashboard_providers"): render_dashboard_providers(model).encode(),
     }
     indexes = range(len(model.dashboards))
     for index, content in zip(indexes, _dashboard_documents(model), strict=True):
         path = dashboard_path(model, index)
-        if path in files:
+        if path in files:  # validation refuses duplicate uids (E306), generated dashboards included
             raise MonctlError(f"internal: two dashboards render to {path}")
         files[path] = content
     return files
@@ -153,12 +154,13 @@ def _datasource_json_data(model: Model, datasource: Datasource) -> JSONDict:
 
 
 def _folders(model: Model) -> list[str]:
-    folders = model.cache.get("dashboard_folders")
-    if folders is None:  # once per model: dashboard_path asks for every dashboard
-        folders = model.cache["dashboard_folders"] = sorted(
-            {model.dashboard_folder(dashboard) for dashboard in model.dashboards}
-        )
-    return list(folders)
+    return list(_sorted_folders(model))
+
+
+@lru_cache(maxsize=4)
+def _sorted_folders(model: Model) -> tuple[str, ...]:
+    """Once per model (models hash by identity): dashboard_path asks for every dashboard."""
+    return tuple(sorted({model.dashboard_folder(dashboard) for dashboard in model.dashboards}))
 
 
 def render_dashboard_providers(model: Model) -> str:
@@ -218,26 +220,13 @@ def refresh_intervals(refresh: str | None) -> list[str]:
 def datasource_ref(model: Model, name: str, where: tuple[str | int, ...]) -> JSONDict:
     """`{type, uid}` of the provisioned datasource whose uid a panel names.
 
-    Validation (checks.references, E309) reports unknown names first; this is the renderer's backstop.
+    Validation refuses a panel naming a datasource that is not provisioned (E309), so a miss
+    here is a bug in monctl, not in the spec.
     """
     for datasource in model.datasources:
         if name == datasource.uid:
             return {"type": datasource.type, "uid": datasource.uid}
-    file, line, column = model.source.where(where) if model.source else ("<spec>", 0, 0)
-    known = ", ".join(sorted(d.uid for d in model.datasources))
-    raise MonctlError(
-        [
-            Diagnostic(
-                file,
-                line,
-                column,
-                format_path(where),
-                "E309",
-                "error",
-                f"datasource {name!r} is not provisioned; provisioned: {known}",
-            )
-        ]
-    )
+    raise MonctlError(f"internal: {format_path(where)}: datasource {name!r} is not provisioned")
 
 
 def build_dashboard(model: Model, index: int) -> JSONDict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from erpgo_monctl.spec.observability import Panel, Query
+from erpgo_monctl.spec.observability import Panel, Query, QueryPanel
 
 JSONDict = dict[str, Any]
 Grid = tuple[int, int, int, int]  # x, y, w, h on Grafana's 24-column grid
@@ -81,12 +81,12 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def target_format(panel: Panel, query: Query) -> str:
+def target_format(panel: QueryPanel, query: Query) -> str:
     """`table` for instant queries shown in a table; time series everywhere else (pie slices included)."""
     return "table" if panel.type == "table" and query.instant else "time_series"
 
 
-def build_targets(panel: Panel, datasource: JSONDict) -> list[Any]:
+def build_targets(panel: QueryPanel, datasource: JSONDict) -> list[Any]:
     """grafanalib targets for a panel's queries, each with a refId and the panel's datasource."""
     from grafanalib import core as g
 
@@ -181,7 +181,7 @@ def to_plain(obj: Any) -> Any:
     return json.loads(json.dumps(obj, cls=DashboardEncoder))
 
 
-def field_defaults(panel: Panel, built: JSONDict) -> JSONDict:
+def field_defaults(panel: QueryPanel, built: JSONDict) -> JSONDict:
     """`fieldConfig.defaults`: the schema's FieldConfig keys; unit, limits and thresholds from the spec."""
     defaults = {key: built[key] for key in FIELD_CONFIG_KEYS if key in built}
     for key in ("unit", "min", "max", "decimals"):

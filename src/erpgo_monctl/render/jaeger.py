@@ -8,15 +8,15 @@ collector's receivers listen on localhost only unless told otherwise.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.loki import go_duration
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
 
-JAEGER_CONFIG = PurePosixPath("configs/jaeger.yml")
+JAEGER_CONFIG = COMPOSE.path("jaeger")
 # The image declares VOLUME /tmp (writable by its user 10001); the named volume goes there.
 JAEGER_DATA = "/tmp"
 STORE = "traces"
@@ -60,8 +60,8 @@ def jaeger_config(model: Model) -> dict[str, Any]:
         "receivers": {
             "otlp": {
                 "protocols": {
-                    "grpc": {"endpoint": f"0.0.0.0:{jaeger.otlp_grpc_port}"},
-                    "http": {"endpoint": f"0.0.0.0:{jaeger.otlp_http_port}"},
+                    "grpc": {"endpoint": f"0.0.0.0:{COMPOSE.ports['jaeger-otlp-grpc']}"},
+                    "http": {"endpoint": f"0.0.0.0:{COMPOSE.ports['jaeger-otlp-http']}"},
                 }
             }
         },

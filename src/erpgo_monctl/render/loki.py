@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.spec.observability import LogJob
+from erpgo_monctl.spec.observability import DockerLogJob, LogJob
 from erpgo_monctl.spec.types import duration_seconds
 
-LOKI_CONFIG = PurePosixPath("configs/loki.yml")
+LOKI_CONFIG = COMPOSE.path("loki")
 DATA_DIR = "/loki"  # the loki_data volume in compose
 
 
@@ -31,7 +31,7 @@ def stream_labels(job: LogJob) -> dict[str, str]:
 def docker_filters(job: LogJob) -> list[dict[str, Any]]:
     """Docker API list filters selecting a job's containers: the engine matches `name` as a regex
     against `/<name>`, `label` as `key=value`."""
-    if job.docker is None:
+    if not isinstance(job, DockerLogJob):
         return []
     filters: list[dict[str, Any]] = []
     if job.docker.containers:

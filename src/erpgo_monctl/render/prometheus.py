@@ -6,12 +6,12 @@ prometheus.yml, which `promtool check config` rejects).
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, rule_file_names, secret_path
+from erpgo_monctl.resolve.layout import COMPOSE
+from erpgo_monctl.resolve.model import Model, secret_path
 
 
 def _scrape_config(model: Model, index: int) -> dict[str, Any]:
@@ -31,14 +31,6 @@ def _scrape_config(model: Model, index: int) -> dict[str, Any]:
     return config
 
 
-def alertmanager_targets_of(model: Model) -> list[str]:
-    """Where alerts go: prometheus.alertmanagers, else the stack's Alertmanager when there is one."""
-    settings = model.spec.prometheus
-    if settings.alertmanagers is not None:
-        return list(settings.alertmanagers)
-    return ["alertmanager:9093"] if model.spec.alertmanager is not None else []
-
-
 def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None = None) -> dict[str, Any]:
     """The prometheus.yml document as plain data."""
     settings = model.spec.prometheus
@@ -49,8 +41,8 @@ def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None
     }
     if settings.external_labels:
         global_["external_labels"] = dict(settings.external_labels)
-    targets = alertmanager_targets or alertmanager_targets_of(model)
-    config: dict[str, Any] = {"global": global_, "rule_files": rule_file_names(model)}
+    targets = alertmanager_targets or list(model.alertmanagers)
+    config: dict[str, Any] = {"global": global_, "rule_files": list(model.rule_files)}
     if targets:  # no `alertmanager:` and no prometheus.alertmanagers: alerts show in Prometheus only
         config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": targets}]}]}
     config["scrape_configs"] = [_scrape_config(model, i) for i in range(len(model.scrape_jobs))]
@@ -76,4 +68,4 @@ def _remote_write(remote: Any) -> dict[str, Any]:
 def render(model: Model) -> Files:
     """Render configs/prometheus.yml."""
     text = dump_yaml(build_prometheus_config(model), model.header)
-    return {PurePosixPath("configs/prometheus.yml"): text.encode()}
+    return {COMPOSE.path("prometheus"): text.encode()}

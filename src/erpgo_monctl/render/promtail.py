@@ -2,43 +2,54 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.loki import docker_filters, go_duration, push_url, stream_labels
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.spec.observability import LogJob, PipelineStage
+from erpgo_monctl.spec.observability import (
+    DockerLogJob,
+    DropStage,
+    JsonStage,
+    LabelsStage,
+    LogJob,
+    PipelineStage,
+    RegexStage,
+    StaticLabelsStage,
+    StructuredMetadataStage,
+    TimestampStageItem,
+)
 
-PROMTAIL_CONFIG = PurePosixPath("configs/promtail.yml")
+PROMTAIL_CONFIG = COMPOSE.path("promtail")
 
 
 def pipeline_stage(stage: PipelineStage) -> dict[str, Any]:
     """One spec pipeline stage as a Promtail `pipeline_stages` entry."""
-    if stage.json_ is not None:
-        return {"json": {"expressions": dict(stage.json_)}}
-    if stage.regex is not None:
-        return {"regex": {"expression": stage.regex}}
-    if stage.labels is not None:
-        # `name: name` (same extracted key) means what promtail's `name:` with an empty value means.
-        return {"labels": {name: name for name in stage.labels}}
-    if stage.structured_metadata is not None:
-        return {"structured_metadata": {name: name for name in stage.structured_metadata}}
-    if stage.timestamp is not None:
-        return {"timestamp": {"source": stage.timestamp.source, "format": stage.timestamp.format}}
-    if stage.static_labels is not None:
-        return {"static_labels": dict(stage.static_labels)}
-    if stage.drop_older_than is not None:
-        return {"drop": {"older_than": go_duration(stage.drop_older_than)}}
-    raise AssertionError("a validated pipeline stage has exactly one kind")
+    match stage:
+        case JsonStage():
+            return {"json": {"expressions": dict(stage.json_)}}
+        case RegexStage():
+            return {"regex": {"expression": stage.regex}}
+        case LabelsStage():
+            # `name: name` (same extracted key) means what promtail's `name:` with an empty value means.
+            return {"labels": {name: name for name in stage.labels}}
+        case StructuredMetadataStage():
+            return {"structured_metadata": {name: name for name in stage.structured_metadata}}
+        case TimestampStageItem():
+            return {"timestamp": {"source": stage.timestamp.source, "format": stage.timestamp.format}}
+        case StaticLabelsStage():
+            return {"static_labels": dict(stage.static_labels)}
+        case DropStage():
+            return {"drop": {"older_than": go_duration(stage.drop_older_than)}}
 
 
 def scrape_config(job: LogJob) -> dict[str, Any]:
     """One Promtail scrape config: static file targets or Docker service discovery."""
     labels = stream_labels(job)
     config: dict[str, Any] = {"job_name": job.name}
-    if job.docker is not None:
+    if isinstance(job, DockerLogJob):
         discovery: dict[str, Any] = {"host": job.docker.host, "refresh_interval": job.docker.refresh_interval}
         if filters := docker_filters(job):
             discovery["filters"] = filters

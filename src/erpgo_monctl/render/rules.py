@@ -1,72 +1,72 @@
-"""configs/alert_rules.yml and configs/recording_rules.yml (Prometheus rule files)."""
+"""configs/alert_rules.yml, configs/recording_rules.yml and configs/slo_rules.yml (Prometheus rule files).
+
+The rule groups are resolved (resolve/rule_groups.py, resolve/slo_rules.py): final labels and
+annotations included. This module only encodes them.
+"""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
+from erpgo_monctl.resolve.layout import rule_file_path
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.spec.rules import AlertRule
+from erpgo_monctl.resolve.rule_groups import AlertingRule, RecordingRule, RuleGroup
 
 
-def _expr(text: str) -> str:
-    """Trim the trailing newline YAML block scalars leave, so output stays tidy."""
-    return text.strip()
-
-
-def alert_rule_entry(model: Model, rule: AlertRule) -> dict[str, Any]:
-    """One Prometheus alerting rule: severity becomes a label, text becomes annotations."""
-    entry: dict[str, Any] = {"alert": rule.alert, "expr": _expr(rule.expr)}
+def alert_rule_entry(rule: AlertingRule) -> dict[str, Any]:
+    """One Prometheus alerting rule: severity is a label, text is annotations."""
+    entry: dict[str, Any] = {"alert": rule.name, "expr": rule.expr}
     if rule.for_:
         entry["for"] = rule.for_
-    entry["labels"] = {"severity": rule.severity, **dict(sorted(rule.labels.items()))}
-    annotations: dict[str, str] = {"summary": rule.summary.strip(), "description": rule.description.strip()}
-    runbook = model.runbook_url(rule)
-    if runbook:
-        annotations["runbook_url"] = runbook
-    annotations.update(sorted(rule.annotations.items()))
-    entry["annotations"] = annotations
+    entry["labels"] = dict(rule.labels)
+    entry["annotations"] = dict(rule.annotations)
     return entry
 
 
-def build_alert_rules(model: Model) -> dict[str, Any]:
-    groups = []
-    for group in model.spec.alerts:
+def recording_rule_entry(rule: RecordingRule) -> dict[str, Any]:
+    entry: dict[str, Any] = {"record": rule.record, "expr": rule.expr}
+    if rule.labels:
+        entry["labels"] = dict(rule.labels)
+    return entry
+
+
+def rule_groups_document(groups: tuple[RuleGroup, ...]) -> dict[str, Any]:
+    """A Prometheus rule file of `groups`."""
+    encoded = []
+    for group in groups:
         data: dict[str, Any] = {"name": group.name}
         if group.interval:
             data["interval"] = group.interval
-        data["rules"] = [alert_rule_entry(model, rule) for rule in group.rules]
-        groups.append(data)
-    return {"groups": groups}
+        data["rules"] = [
+            alert_rule_entry(rule) if isinstance(rule, AlertingRule) else recording_rule_entry(rule)
+            for rule in group.rules
+        ]
+        encoded.append(data)
+    return {"groups": encoded}
+
+
+def build_alert_rules(model: Model) -> dict[str, Any]:
+    return rule_groups_document(model.alert_groups)
 
 
 def build_recording_rules(model: Model) -> dict[str, Any]:
-    groups = []
-    for group in model.spec.recording_rules:
-        data: dict[str, Any] = {"name": group.name}
-        if group.interval:
-            data["interval"] = group.interval
-        rules = []
-        for rule in group.rules:
-            entry: dict[str, Any] = {"record": rule.record, "expr": _expr(rule.expr)}
-            if rule.labels:
-                entry["labels"] = dict(sorted(rule.labels.items()))
-            rules.append(entry)
-        data["rules"] = rules
-        groups.append(data)
-    return {"groups": groups}
+    return rule_groups_document(model.recording_groups)
+
+
+def build_slo_rules(model: Model) -> dict[str, Any]:
+    return rule_groups_document(model.slo_groups)
 
 
 def render(model: Model) -> Files:
-    """Render the alerting and recording rule files (each only when it has rules)."""
+    """Render each rule file that has rules (Prometheus loads them via rule_files)."""
     files: Files = {}
-    if model.spec.alerts:
-        files[PurePosixPath("configs/alert_rules.yml")] = dump_yaml(
-            build_alert_rules(model), model.header
-        ).encode()
-    if model.spec.recording_rules:
-        text = dump_yaml(build_recording_rules(model), model.header)
-        files[PurePosixPath("configs/recording_rules.yml")] = text.encode()
+    for kind, groups in (
+        ("alerts", model.alert_groups),
+        ("recording", model.recording_groups),
+        ("slo", model.slo_groups),
+    ):
+        if groups:
+            files[rule_file_path(kind)] = dump_yaml(rule_groups_document(groups), model.header).encode()
     return files

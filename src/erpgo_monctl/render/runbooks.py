@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from erpgo_monctl.analysis.routing import RouteMatcher
 from erpgo_monctl.render import Files
+from erpgo_monctl.resolve.layout import runbook_path
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.operations import IncidentLevel
 from erpgo_monctl.spec.rules import AlertRule
@@ -28,23 +28,26 @@ def render(model: Model) -> Files:
     by_name: dict[str, list[Variant]] = {}
     am = model.spec.alertmanager
     route_matcher = RouteMatcher(am.route) if am else None  # once per distinct routing signature
-    for alert in model.alert_rules():
-        group_name, rule = alert.group, alert.rule
+    procedures: dict[str, str | None] = {}
+    for alert in model.alerts:
+        rule = alert.source
         policy = model.severities.get(rule.severity)
         level = levels.get(policy.level) if policy else None
         labels = [("severity", rule.severity), *sorted(rule.labels.items())]
-        matches = route_matcher(model.routing_labels(rule)) if route_matcher else []
+        matches = route_matcher(alert.routing_labels) if route_matcher else []
         receivers = tuple(match.receiver for match in matches)
         catch_all = bool(matches) and all(match.path == () for match in matches)
         by_name.setdefault(rule.alert, []).append(
-            Variant(rule, group_name, level, labels, receivers, catch_all)
+            Variant(rule, alert.group, level, labels, receivers, catch_all)
         )
+        if procedures.get(rule.alert) is None:
+            procedures[rule.alert] = alert.procedure
     from erpgo_monctl.render.templating import load_template
 
     template = load_template("runbook.md.j2")
     files: Files = {}
     for name, variants in sorted(by_name.items()):
-        procedure_name = next((p for v in variants if (p := model.procedure_for(v.rule))), None)
+        procedure_name = procedures.get(name)
         procedure = model.spec.incidents.procedures.get(procedure_name) if procedure_name else None
         text = template.render(
             header=model.header.replace("\n", " — "),
@@ -54,5 +57,5 @@ def render(model: Model) -> Files:
             procedure_name=procedure_name,
             workflow=model.spec.incidents.workflow,
         )
-        files[PurePosixPath(f"runbooks/{name}.md")] = text.encode()
+        files[runbook_path(name)] = text.encode()
     return files

@@ -1,24 +1,22 @@
-"""tests/: promtool unit-test files, generated for every SLO and compiled from the spec's `tests:`."""
+"""tests/: promtool unit-test files, the SLO test plans (made in resolve) and the spec's `tests:`."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, rule_file_names
-from erpgo_monctl.resolve.slo import slo_alert_names
-from erpgo_monctl.resolve.slo_tests import slo_test_file
+from erpgo_monctl.resolve.layout import COMPOSE, unit_test_path
+from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.slo_math import slo_alert_names
 from erpgo_monctl.spec.unit_tests import AlertTest
-
-TESTS_DIR = PurePosixPath("tests")
 
 
 def user_test_file(model: Model, test: AlertTest) -> dict[str, Any]:
     """A spec `tests:` entry as a promtool test document over the rendered rule files."""
-    uses_slo = any(check.alertname in slo_alert_names(model) for check in test.alert_tests)
-    files = [f"../configs/{name}" for name in rule_file_names(model) if name != "slo_rules.yml" or uses_slo]
+    uses_slo = any(check.alertname in slo_alert_names(model.spec.slos) for check in test.alert_tests)
+    slo_rules = COMPOSE.path("slo_rules").name
+    files = [f"../configs/{name}" for name in model.rule_files if name != slo_rules or uses_slo]
     checks = []
     for check in test.alert_tests:
         expected = []
@@ -38,17 +36,12 @@ def user_test_file(model: Model, test: AlertTest) -> dict[str, Any]:
     return {"rule_files": files, "evaluation_interval": interval, "tests": [group]}
 
 
-def test_file_path(name: str) -> PurePosixPath:
-    return TESTS_DIR / f"{name}_test.yml"
-
-
 def render(model: Model) -> Files:
-    """tests/slo_<name>_test.yml for every SLO and tests/<name>_test.yml for every spec test."""
+    """tests/slo_<name>_test.yml per SLO with a test plan, and tests/<name>_test.yml per spec test."""
     files: Files = {}
-    for slo in model.spec.slos:
-        doc, _ = slo_test_file(model, slo)
-        if doc is not None:
-            files[test_file_path(f"slo_{slo.name}")] = dump_yaml(doc, model.header).encode()
+    for plan in model.slo_test_plans:
+        if plan.document is not None:
+            files[unit_test_path(f"slo_{plan.slo.name}")] = dump_yaml(plan.document, model.header).encode()
     for test in model.spec.tests:
-        files[test_file_path(test.name)] = dump_yaml(user_test_file(model, test), model.header).encode()
+        files[unit_test_path(test.name)] = dump_yaml(user_test_file(model, test), model.header).encode()
     return files

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from erpgo_monctl.analysis.promql import parse
+from erpgo_monctl.analysis.promql_ast import equality_matchers, selectors
+from erpgo_monctl.analysis.promql_labels import output_labels
 from erpgo_monctl.analysis.routing import (
     RouteMatcher,
     RoutePath,
@@ -19,11 +22,10 @@ from erpgo_monctl.analysis.routing import (
     matcher_label,
     matcher_matches,
     route_at,
-    spec_path,
 )
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.spec.alertmanager import RootRoute, Route
+from erpgo_monctl.spec.alertmanager import RootRoute, Route, route_spec_path
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,9 @@ def route_report(model: Model) -> RouteReport:
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
-    for alert in model.alert_rules():
-        name, path = alert.rule.alert, alert.spec_path
-        labels = {**series_labels(model, alert.rule.expr), **model.routing_labels(alert.rule)}
+    for alert in model.alerts:
+        name, path = alert.name, alert.name_path
+        labels = {**series_labels(model, alert.expr), **alert.routing_labels}
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
@@ -60,7 +62,7 @@ def route_report(model: Model) -> RouteReport:
         alerts.append(AlertRouting(name, labels, tuple(m.receiver for m in matches), catch_all, path))
     runtime = _series_label_names(model)
     unreachable = [
-        (path, spec_path(path))
+        (path, route_spec_path(path))
         for path, _ in iter_routes(root)
         if path not in reached and not _tests_any(root, path, runtime)
     ]
@@ -69,10 +71,6 @@ def route_report(model: Model) -> RouteReport:
 
 def series_labels(model: Model, expr: str) -> dict[str, str]:
     """Labels an alert's series carry with a value the spec knows, when the expression keeps them."""
-    from erpgo_monctl.analysis.promql_ast import equality_matchers, selectors
-    from erpgo_monctl.analysis.promql_labels import output_labels
-    from erpgo_monctl.validate.promql import parse
-
     tree, _ = parse(expr)
     if tree is None:
         return {}
@@ -104,9 +102,6 @@ class SeriesLabels:
 
 
 def _series_label_names(model: Model) -> SeriesLabels:
-    from erpgo_monctl.analysis.promql_ast import equality_matchers, selectors
-    from erpgo_monctl.validate.promql import parse
-
     # instance: the target address unless relabelled or federated; its values are not judged
     values: dict[str, set[str]] = {"job": set()}
     for job in model.scrape_jobs:
@@ -114,12 +109,12 @@ def _series_label_names(model: Model) -> SeriesLabels:
         for key, value in job.labels.items():
             values.setdefault(key, set()).add(value)
     pinned: set[str] = set()
-    for alert in model.alert_rules():
-        tree, _ = parse(alert.rule.expr)
+    for alert in model.alerts:
+        tree, _ = parse(alert.expr)
         if tree is not None:
             for selector in selectors(tree):
                 pinned.update(equality_matchers(selector))
-    static = {"alertname", "severity"} | {k for a in model.alert_rules() for k in a.rule.labels}
+    static = {"alertname", "severity"} | {k for a in model.alerts for k in a.source.labels}
     return SeriesLabels(values, frozenset((pinned | {"instance"}) - set(values) - static))
 
 

@@ -1,22 +1,35 @@
-"""The resolved model renderers consume: the spec with defaults applied and links followed.
+"""The resolved model every later stage reads: `resolve(spec) -> Model`, built once and immutable.
 
-Renderers never re-derive policy (runbook URLs, declared severities, datasource
-uids, container names); they read it here, so every target agrees.
+Every default is applied and every generated object made here (SLO rule groups and burn-rate
+alerts, the SLO inhibit rule, SLO dashboards, SLO test plans, final alert labels and
+annotations), so validation checks generated objects like written ones and renderers only
+encode. `resolve` is total on any spec pydantic accepted: it never raises for a user's mistake.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
+from erpgo_monctl.resolve.layout import DEFAULT_IMAGES, rule_file_path
+from erpgo_monctl.resolve.rule_groups import (
+    AlertingRule,
+    AlertPolicy,
+    RuleGroup,
+    alert_groups,
+    recording_groups,
+)
+from erpgo_monctl.resolve.slo_dashboards import GeneratedDashboard, slo_dashboards
+from erpgo_monctl.resolve.slo_rules import InhibitRule, SLORules, slo_inhibit_rules, slo_rules
+from erpgo_monctl.resolve.slo_test_plans import SLOTestPlan, slo_test_plan
 from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.observability import Dashboard
-from erpgo_monctl.spec.operations import SeverityPolicy
-from erpgo_monctl.spec.rules import AlertRule, Exporter, Service
+from erpgo_monctl.spec.operations import Component, SeverityPolicy
+from erpgo_monctl.spec.rules import AlertRule, Exporter, Metric, Service
 from erpgo_monctl.spec.types import is_mounted_secret
 from erpgo_monctl.spec.v1 import Spec
 
@@ -47,6 +60,7 @@ UNIVERSAL_METRICS = (
     "scrape_series_added",
 )
 CLIENT_LIBRARY_PREFIXES = ("process_", "go_", "promhttp_", "python_")
+SECRETS_MOUNT = "/run/secrets"  # where compose mounts `secrets:` inside containers
 
 
 @dataclass(frozen=True)
@@ -61,130 +75,65 @@ class Datasource:
 @dataclass(frozen=True)
 class ScrapeJob:
     name: str
-    targets: list[str]
+    targets: tuple[str, ...]
     metrics_path: str
     scheme: str
     scrape_interval: str | None
     scrape_timeout: str | None
-    labels: dict[str, str]
+    labels: Mapping[str, str]
     kind: str  # "service" or the exporter kind
 
 
-@dataclass(frozen=True)
-class RenderedAlert:
-    """An alerting rule as rendered: its group, the rule, and the spec path it comes from."""
-
-    group: str
-    rule: AlertRule
-    spec_path: PathKey
-
-
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Model:
-    """A validated spec plus everything derived from it."""
+    """A shape-valid spec plus everything derived from it; renderers read the derived fields.
+
+    Compared and hashed by identity: stages may cache what they derive from one model.
+    """
 
     spec: Spec
-    source: SourceMap | None = None
-    env: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-    # Facts checks, lint and renderers derive once per run and share (see checks.alert_labels.alerts).
-    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    source: SourceMap | None
+    env: str | None
+    header: str
+    severities: Mapping[str, SeverityPolicy]
+    alert_policy: AlertPolicy
+    scrape_jobs: tuple[ScrapeJob, ...]
+    datasources: tuple[Datasource, ...]
+    alert_groups: tuple[RuleGroup, ...]  # the spec's alerts:
+    recording_groups: tuple[RuleGroup, ...]  # the spec's recording_rules:
+    slo_rules: tuple[SLORules, ...]  # one rule group per SLO, in spec order
+    inhibit_rules: tuple[InhibitRule, ...]  # generated ones (the spec's are alertmanager.inhibit_rules)
+    dashboards: tuple[Dashboard, ...]  # the spec's, then the generated ones
+    dashboard_uids: tuple[str, ...]  # of `dashboards`, index for index
+    generated_dashboards: tuple[GeneratedDashboard, ...]  # the tail of `dashboards`
+    slo_test_plans: tuple[SLOTestPlan, ...]  # one per SLO, in spec order
+    rule_files: tuple[str, ...]  # rule files Prometheus loads, relative to prometheus.yml
+    metrics_by_name: Mapping[str, Metric]  # the metrics catalog (E313 refuses a name declared twice)
+    alertmanagers: tuple[str, ...]  # where Prometheus sends alerts (host:port); empty: nowhere
+    images: Mapping[str, str]  # compose service -> image, for every service the stack runs, in order
 
     @property
-    def header(self) -> str:
-        env = self.env or self.spec.environment
-        return f"{GENERATED_HEADER}\nspec: {self.spec.name} (environment: {env})"
-
-    @cached_property
-    def severities(self) -> dict[str, SeverityPolicy]:
-        return dict(self.spec.incidents.severities) or dict(DEFAULT_SEVERITIES)
-
-    @cached_property
-    def scrape_jobs(self) -> list[ScrapeJob]:
-        jobs: list[ScrapeJob] = []
-        entries: list[Service | Exporter] = [*self.spec.services, *self.spec.exporters]
-        for entry in entries:
-            kind = entry.kind if isinstance(entry, Exporter) else "service"
-            scheme = entry.scheme if isinstance(entry, Service) else "http"
-            jobs.append(
-                ScrapeJob(
-                    entry.name,
-                    list(entry.targets),
-                    entry.metrics_path,
-                    scheme,
-                    entry.scrape_interval,
-                    entry.scrape_timeout,
-                    dict(entry.labels),
-                    kind,
-                )
-            )
-        return jobs
-
-    def alert_rules(self) -> list[RenderedAlert]:
+    def alerts(self) -> tuple[AlertingRule, ...]:
         """Every alerting rule the output holds: the spec's, then each SLO's burn-rate alerts."""
-        from erpgo_monctl.resolve.slo import model_burn_alerts
+        written = tuple(rule for group in self.alert_groups for rule in group.alerts)
+        return written + tuple(alert.rule for rules in self.slo_rules for alert in rules.burn_alerts)
 
-        found = [
-            RenderedAlert(group.name, rule, ("alerts", g, "rules", r, "alert"))
-            for g, group in enumerate(self.spec.alerts)
-            for r, rule in enumerate(group.rules)
-        ]
-        for s, slo in enumerate(self.spec.slos):
-            found += [
-                RenderedAlert(f"slo-{slo.name}", burn.rule, ("slos", s, "name"))
-                for burn in model_burn_alerts(self, slo)
-            ]
-        return found
-
-    def routing_labels(self, rule: AlertRule) -> dict[str, str]:
-        """The labels Alertmanager routes `rule` by that the spec knows statically."""
-        return {"alertname": rule.alert, "severity": rule.severity, **rule.labels}
+    @property
+    def slo_groups(self) -> tuple[RuleGroup, ...]:
+        return tuple(rules.group for rules in self.slo_rules)
 
     def runbook_url(self, rule: AlertRule) -> str | None:
-        if rule.runbook_url:
-            return rule.runbook_url
-        base = self.spec.incidents.runbook_base_url
-        if not base:
-            return None
-        return base.rstrip("/") + "/" + rule.alert
-
-    def procedure_for(self, rule: AlertRule) -> str | None:
-        if rule.procedure:
-            return rule.procedure
-        policy = self.severities.get(rule.severity)
-        return policy.procedure if policy else None
-
-    @cached_property
-    def datasources(self) -> list[Datasource]:
-        found = [Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True)]
-        if self.spec.alertmanager is not None:
-            found.append(
-                Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093")
-            )
-        if self.spec.logging is not None:
-            found.append(
-                Datasource("Loki", "loki", "loki", f"http://loki:{self.spec.logging.loki.http_port}")
-            )
-        if self.spec.tracing is not None and self.spec.tracing.jaeger is not None:
-            found.append(
-                Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{self.spec.tracing.jaeger.ui_port}")
-            )
-        return found
-
-    @cached_property
-    def dashboards(self) -> list[Dashboard]:
-        """The spec's dashboards followed by the generated ones (one SLO dashboard per service)."""
-        from erpgo_monctl.resolve.slo import slo_dashboards
-
-        return [*self.spec.dashboards, *slo_dashboards(self)]
+        return self.alert_policy.runbook_url(rule)
 
     def dashboard_uid(self, index: int) -> str:
-        # the spec's own dashboards come first: their uids need no generated dashboard built
-        spec_dashboards = self.spec.dashboards
-        dashboard = spec_dashboards[index] if 0 <= index < len(spec_dashboards) else self.dashboards[index]
-        if dashboard.uid:
-            return dashboard.uid
-        return slugify(dashboard.title)[:40]
+        return self.dashboard_uids[index]
+
+    def dashboard_path(self, index: int) -> PathKey:
+        """The spec entry of `dashboards[index]`: dashboards[i], or the SLO a generated one comes from."""
+        written = len(self.spec.dashboards)
+        if index < written:
+            return ("dashboards", index)
+        return self.generated_dashboards[index - written].spec_path
 
     def dashboard_folder(self, dashboard: Dashboard) -> str:
         """The Grafana folder of a dashboard: its own, stack.grafana.folder, else the spec's name."""
@@ -199,11 +148,106 @@ class Model:
         return f"{prefix}-{service}"
 
 
+def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None) -> Model:
+    """Apply every default and make every generated object of `spec`, once."""
+    severities = MappingProxyType(dict(spec.incidents.severities) or dict(DEFAULT_SEVERITIES))
+    policy = AlertPolicy(spec.incidents.runbook_base_url, severities)
+    generated = tuple(slo_dashboards(spec.slos))
+    dashboards = (*spec.dashboards, *(g.dashboard for g in generated))
+    per_slo = tuple(slo_rules(slo, index, policy) for index, slo in enumerate(spec.slos))
+    metrics = {metric.name: metric for metric in spec.metrics}
+    return Model(
+        spec=spec,
+        source=source,
+        env=env,
+        header=f"{GENERATED_HEADER}\nspec: {spec.name} (environment: {env or spec.environment})",
+        severities=severities,
+        alert_policy=policy,
+        scrape_jobs=_scrape_jobs(spec),
+        datasources=_datasources(spec),
+        alert_groups=alert_groups(spec.alerts, policy),
+        recording_groups=recording_groups(spec.recording_rules),
+        slo_rules=per_slo,
+        inhibit_rules=slo_inhibit_rules(spec.slos),
+        dashboards=dashboards,
+        dashboard_uids=tuple(d.uid or slugify(d.title)[:40] for d in dashboards),
+        generated_dashboards=generated,
+        slo_test_plans=tuple(slo_test_plan(rules) for rules in per_slo),
+        rule_files=_rule_files(spec),
+        metrics_by_name=MappingProxyType(metrics),
+        alertmanagers=_alertmanagers(spec),
+        images=MappingProxyType(_images(spec)),
+    )
+
+
+def _scrape_jobs(spec: Spec) -> tuple[ScrapeJob, ...]:
+    jobs: list[ScrapeJob] = []
+    entries: list[Service | Exporter] = [*spec.services, *spec.exporters]
+    for entry in entries:
+        kind = entry.kind if isinstance(entry, Exporter) else "service"
+        scheme = entry.scheme if isinstance(entry, Service) else "http"
+        jobs.append(
+            ScrapeJob(
+                entry.name,
+                tuple(entry.targets),
+                entry.metrics_path,
+                scheme,
+                entry.scrape_interval,
+                entry.scrape_timeout,
+                MappingProxyType(dict(entry.labels)),
+                kind,
+            )
+        )
+    return tuple(jobs)
+
+
+def _datasources(spec: Spec) -> tuple[Datasource, ...]:
+    found = [Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True)]
+    if spec.alertmanager is not None:
+        found.append(Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093"))
+    if spec.logging is not None:
+        found.append(Datasource("Loki", "loki", "loki", f"http://loki:{spec.logging.loki.http_port}"))
+    if spec.tracing is not None and spec.tracing.jaeger is not None:
+        found.append(Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{spec.tracing.jaeger.ui_port}"))
+    return tuple(found)
+
+
+def _alertmanagers(spec: Spec) -> tuple[str, ...]:
+    """prometheus.alertmanagers, else the stack's Alertmanager when the spec has `alertmanager:`."""
+    if spec.prometheus.alertmanagers is not None:
+        return tuple(spec.prometheus.alertmanagers)
+    return ("alertmanager:9093",) if spec.alertmanager is not None else ()
+
+
+def _images(spec: Spec) -> dict[str, str]:
+    """The compose services that run, each with its image (the spec's, else the default pinned one).
+
+    Prometheus and Grafana always; Alertmanager with `alertmanager:`; Loki and the chosen agent
+    with `logging:`; Jaeger with `tracing.jaeger`; node-exporter and cAdvisor when `stack:` lists them.
+    """
+    stack = spec.stack
+    running: list[tuple[str, Component | None]] = [("prometheus", stack.prometheus)]
+    if spec.alertmanager is not None:
+        running.append(("alertmanager", stack.alertmanager))
+    running.append(("grafana", stack.grafana))
+    if spec.logging is not None:
+        running.append(("loki", stack.loki))
+        agent = spec.logging.agent
+        running.append((agent, stack.alloy if agent == "alloy" else stack.promtail))
+    if spec.tracing is not None and spec.tracing.jaeger is not None:
+        running.append(("jaeger", stack.jaeger))
+    running += [("node-exporter", stack.node_exporter), ("cadvisor", stack.cadvisor)]
+    return {name: c.image or DEFAULT_IMAGES[name] for name, c in running if c is not None}
+
+
+def _rule_files(spec: Spec) -> tuple[str, ...]:
+    """Rule files Prometheus loads, relative to prometheus.yml (all in configs/)."""
+    kinds = [("alerts", spec.alerts), ("recording", spec.recording_rules), ("slo", spec.slos)]
+    return tuple(rule_file_path(kind).name for kind, present in kinds if present)
+
+
 def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "dashboard"
-
-
-SECRETS_MOUNT = "/run/secrets"  # where compose mounts `secrets:` inside containers
 
 
 def secret_path(name: str) -> str:
@@ -253,11 +297,4 @@ def secret_files_by_component(model: Model) -> dict[str, list[str]]:
 
 def rule_file_names(model: Model) -> list[str]:
     """Rule files Prometheus loads, relative to prometheus.yml (all in configs/)."""
-    names = []
-    if model.spec.alerts:
-        names.append("alert_rules.yml")
-    if model.spec.recording_rules:
-        names.append("recording_rules.yml")
-    if model.spec.slos:
-        names.append("slo_rules.yml")
-    return names
+    return list(model.rule_files)

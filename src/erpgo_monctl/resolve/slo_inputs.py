@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from erpgo_monctl.resolve.slo import clean
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.analysis.matchers import Matcher, compile_regex, from_promql, matches_all
+from erpgo_monctl.analysis.promql import parse
+from erpgo_monctl.analysis.promql_ast import unwrap
+from erpgo_monctl.resolve.slo_math import clean
+from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
 
-Matcher = tuple[str, str, str]  # (label, op, value) with op one of = != =~ !~
-_OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
 # Values tried for a label that must (or must not) match a regex, after the regex's own literals.
 _CANDIDATES = ("500", "503", "200", "0", "1", "error", "ok", "true", "false", "a", "x", "GET", "")
 
@@ -50,25 +51,6 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def matches(labels: dict[str, str], matchers: list[Matcher]) -> bool:
-    """Whether a series with `labels` is selected by `matchers` (Prometheus semantics, anchored regexes)."""
-    for name, op, value in matchers:
-        actual = labels.get(name, "")
-        if op == "=":
-            ok = actual == value
-        elif op == "!=":
-            ok = actual != value
-        else:
-            try:
-                ok = re.fullmatch(value, actual) is not None
-            except re.error as exc:
-                raise Unsupported(f"regex {value!r} is not one Python can evaluate ({exc})") from None
-            ok = ok if op == "=~" else not ok
-        if not ok:
-            return False
-    return True
-
-
 def _literals(regex: str) -> list[str]:
     """Plausible strings a simple regex matches: `5..|429` -> ["500", "429"]."""
     found = []
@@ -81,12 +63,12 @@ def _literals(regex: str) -> list[str]:
 
 def _pick(label: str, must: list[Matcher], must_not: list[Matcher] | None = None) -> str | None:
     """A value of `label` that satisfies `must` and (when given) violates `must_not`; None if none found."""
-    regexes = [v for _, op, v in must if op == "=~"] + [v for _, op, v in must_not or [] if op == "!~"]
-    equal = [v for _, op, v in must if op == "="]
+    regexes = [m.value for m in must if m.op == "=~"] + [m.value for m in must_not or [] if m.op == "!~"]
+    equal = [m.value for m in must if m.op == "="]
     candidates = equal + [c for r in regexes for c in _literals(r)] + list(_CANDIDATES)
     for candidate in candidates:
         labels = {label: candidate}
-        if matches(labels, must) and (must_not is None or not matches(labels, must_not)):
+        if matches_all(must, labels) and (must_not is None or not matches_all(must_not, labels)):
             return candidate
     return None
 
@@ -96,40 +78,33 @@ def _selector(node: Any) -> list[Matcher]:
         raise Unsupported("offset and @ modifiers are not supported in synthesised tests")
     if node.matchers.or_matchers:
         raise Unsupported("`or` inside a selector is not supported in synthesised tests")
-    found: list[Matcher] = [("__name__", "=", node.name)] if node.name else []
-    for matcher in node.matchers.matchers:
-        op = _OPS[str(matcher.op).rsplit(".", 1)[-1]]
-        found.append((matcher.name, op, matcher.value))
-    if not any(name == "__name__" and op == "=" for name, op, _ in found):
+    found = [Matcher("__name__", "=", node.name)] if node.name else []
+    found += [from_promql(matcher) for matcher in node.matchers.matchers]
+    if not any(m.label == "__name__" and m.op == "=" for m in found):
         raise Unsupported("the selector names no metric")
+    for m in found:
+        if m.is_regex and compile_regex(m.value) is None:
+            raise Unsupported(f"regex {m.value!r} is not one Python can evaluate")
     return found
-
-
-def _unparen(node: Any) -> Any:
-    import promql_parser
-
-    while isinstance(node, promql_parser.ParenExpr):
-        node = node.expr
-    return node
 
 
 def parse_events_query(query: str) -> tuple[list[Matcher], tuple[str, ...]]:
     """(selector, by-labels) of `sum [by (...)] (rate|increase(sel[{{window}}])) [or vector(0)]`."""
     import promql_parser
 
-    try:
-        node = _unparen(promql_parser.parse(query.replace("{{window}}", "5m")))
-    except (ValueError, TypeError, RuntimeError) as exc:
-        raise Unsupported(f"does not parse: {exc}") from None
+    tree, problem = parse(query.replace("{{window}}", "5m"))
+    if tree is None:
+        raise Unsupported(f"does not parse: {problem}")
+    node = unwrap(tree)
     if (
         isinstance(node, promql_parser.BinaryExpr)
         and str(node.op) == "or"
         and (node.modifier is None or node.modifier.matching is None)
     ):
-        fallback = _unparen(node.rhs)
+        fallback = unwrap(node.rhs)
         if not (isinstance(fallback, promql_parser.Call) and fallback.func.name == "vector"):
             raise Unsupported("only `or vector(0)` may follow the aggregation")
-        node = _unparen(node.lhs)
+        node = unwrap(node.lhs)
     if not isinstance(node, promql_parser.AggregateExpr) or str(node.op) != "sum":
         raise Unsupported("the query is not `sum(...)` or `sum by (...) (...)`")
     by: tuple[str, ...] = ()
@@ -137,7 +112,7 @@ def parse_events_query(query: str) -> tuple[list[Matcher], tuple[str, ...]]:
         if node.modifier.type != promql_parser.AggModifierType.By:
             raise Unsupported("`without` aggregation is not supported in synthesised tests")
         by = tuple(node.modifier.labels)
-    call = _unparen(node.expr)
+    call = unwrap(node.expr)
     if not (
         isinstance(call, promql_parser.Call)
         and call.func.name in ("rate", "increase")
@@ -149,8 +124,8 @@ def parse_events_query(query: str) -> tuple[list[Matcher], tuple[str, ...]]:
 
 def _labels_for(must: list[Matcher]) -> dict[str, str]:
     labels: dict[str, str] = {}
-    for name in dict.fromkeys(n for n, _, _ in must):
-        value = _pick(name, [m for m in must if m[0] == name])
+    for name in dict.fromkeys(m.label for m in must):
+        value = _pick(name, [m for m in must if m.label == name])
         if value is None:
             raise Unsupported(f"found no value of label {name!r} that the selector accepts")
         if value:
@@ -159,26 +134,24 @@ def _labels_for(must: list[Matcher]) -> dict[str, str]:
 
 
 def _metric(matchers: list[Matcher]) -> str:
-    return next(v for n, op, v in matchers if n == "__name__" and op == "=")
+    return next(m.value for m in matchers if m.label == "__name__" and m.op == "=")
 
 
 def _good_series(bad: dict[str, str], errors: list[Matcher], total: list[Matcher]) -> dict[str, str]:
     """Labels selected by `total` but not by `errors`: `bad` with one errors-only label changed."""
     if bad["__name__"] != _metric(total):
         return _labels_for(total)
-    for name in dict.fromkeys(n for n, _, _ in errors if n != "__name__"):
-        value = _pick(name, [m for m in total if m[0] == name], [m for m in errors if m[0] == name])
+    for name in dict.fromkeys(m.label for m in errors if m.label != "__name__"):
+        value = _pick(name, [m for m in total if m.label == name], [m for m in errors if m.label == name])
         if value is None:
             continue
         good = {**bad, name: value} if value else {k: v for k, v in bad.items() if k != name}
-        if matches(good, total) and not matches(good, errors):
+        if matches_all(total, good) and not matches_all(errors, good):
             return good
     raise Unsupported("found no series the total query selects and the errors query does not")
 
 
-def events_input(slo: SLO) -> SLIInput:
-    events = slo.sli.events
-    assert events is not None
+def events_input(events: EventsSLI) -> SLIInput:
     errors, errors_by = parse_events_query(events.errors)
     total, total_by = parse_events_query(events.total)
     if set(errors_by) != set(total_by):
@@ -190,25 +163,20 @@ def events_input(slo: SLO) -> SLIInput:
     good = _good_series(bad, errors, total)
     for label in errors_by:  # both series must land in the same group of `sum by (...)`
         good = {k: v for k, v in good.items() if k != label} | ({label: bad[label]} if label in bad else {})
-    if errors_by and (not matches(good, total) or matches(good, errors)):
+    if errors_by and (not matches_all(total, good) or matches_all(errors, good)):
         raise Unsupported(f"bad and good series cannot share the grouping labels {', '.join(errors_by)}")
-    if not matches(bad, errors):
+    if not matches_all(errors, bad):
         raise Unsupported("found no series the errors query selects")
-    bad_in_total = matches(bad, total)
+    bad_in_total = matches_all(total, bad)
     counters = (Counter(bad, 1, 0), Counter(good, -1, 1) if bad_in_total else Counter(good, 0, 1))
     return SLIInput(counters, {label: bad[label] for label in errors_by if bad.get(label)})
 
 
-def latency_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
+def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
     """Bucket and count series of a latency SLI; `le_spelling` 0 writes `le="2"`, 1 writes `le="2.0"`."""
-    import promql_parser
-
-    latency = slo.sli.latency
-    assert latency is not None
-    try:
-        node = promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
-    except (ValueError, TypeError, RuntimeError) as exc:
-        raise Unsupported(f"selector does not parse: {exc}") from None
+    node, problem = parse(f"{latency.metric}_count{{{latency.selector}}}")
+    if node is None:
+        raise Unsupported(f"selector does not parse: {problem}")
     base = _labels_for(_selector(node))
     le = clean(latency.threshold)
     if le_spelling and "." not in le and "e" not in le:
@@ -224,15 +192,18 @@ _DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
 
 def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
     """The counters to feed promtool for `slo`, or Unsupported saying why there are none."""
-    events, latency = slo.sli.events, slo.sli.latency
-    if events is not None:
-        key: tuple[object, ...] = ("events", events.errors, events.total)
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        key: tuple[object, ...] = ("events", sli.events.errors, sli.events.total)
     else:
-        assert latency is not None
-        key = ("latency", latency.metric, latency.selector, latency.threshold, le_spelling)
+        key = ("latency", sli.latency.metric, sli.latency.selector, sli.latency.threshold, le_spelling)
     if key not in _DERIVED:
         try:
-            _DERIVED[key] = events_input(slo) if events is not None else latency_input(slo, le_spelling)
+            _DERIVED[key] = (
+                events_input(sli.events)
+                if isinstance(sli, SLIByEvents)
+                else latency_input(sli.latency, le_spelling)
+            )
         except Unsupported as exc:
             _DERIVED[key] = str(exc)
     found = _DERIVED[key]

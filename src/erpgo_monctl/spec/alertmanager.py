@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
+from erpgo_monctl.analysis.matchers import is_matcher
 from erpgo_monctl.spec.types import Duration, HostPort, LabelName, LabelSet, SecretFile, Strict
-
-MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
 
 
 def _check_matcher(value: str) -> str:
-    if not MATCHER_RE.fullmatch(value):
+    if not is_matcher(value):
         raise ValueError(
             f"{value!r} is not a matcher: write label, operator and a quoted value, "
             'e.g. severity="critical" or service=~"api|web"'
@@ -21,20 +19,15 @@ def _check_matcher(value: str) -> str:
     return value
 
 
-Matcher = Annotated[str, AfterValidator(_check_matcher)]
+Matcher = Annotated[str, AfterValidator(_check_matcher)]  # analysis.matchers.parse_matcher reads it
 
 
-def parse_matcher(text: str) -> tuple[str, str, str]:
-    """(label, op, value) of a validated matcher string."""
-    found = MATCHER_RE.fullmatch(text)
-    assert found is not None, text
-    label, op, raw = found.groups()
-    return label, op, _unescape(raw)
-
-
-def _unescape(raw: str) -> str:
-    """Undo the escapes a quoted matcher value may hold (\\\\, \\", \\n), leaving other text as written."""
-    return re.sub(r'\\([\\"n])', lambda m: "\n" if m.group(1) == "n" else m.group(1), raw)
+def route_spec_path(path: tuple[int, ...]) -> tuple[str | int, ...]:
+    """Spec path of the route at child indexes `path`: (1, 0) -> alertmanager.route.routes[1].routes[0]"""
+    parts: list[str | int] = ["alertmanager", "route"]
+    for index in path:
+        parts += ["routes", index]
+    return tuple(parts)
 
 
 class SMTP(Strict):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, Tag, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Slug, Strict
+from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Slug, Strict, one_key_of
 
 
 class Loki(Strict):
@@ -34,31 +34,57 @@ class TimestampStage(Strict):
     format: str = "RFC3339"
 
 
-class PipelineStage(Strict):
-    """Exactly one stage kind per item, in the order they run."""
+class JsonStage(Strict):
+    json_: dict[str, str] = Field(alias="json", description="extracted name -> JSON path")
 
-    json_: dict[str, str] | None = Field(
-        default=None, alias="json", description="extracted name -> JSON path"
-    )
-    regex: str | None = None
-    labels: list[LabelName] | None = Field(default=None, description="extracted values promoted to labels")
-    structured_metadata: list[LabelName] | None = Field(
-        default=None,
-        description="extracted values kept as Loki structured metadata (high-cardinality fields)",
-    )
-    timestamp: TimestampStage | None = None
-    static_labels: LabelMap | None = None
-    drop_older_than: Duration | None = None
 
-    @model_validator(mode="after")
-    def _one_kind(self) -> PipelineStage:
-        kinds = [name for name in type(self).model_fields if getattr(self, name) is not None]
-        if len(kinds) != 1:
-            raise ValueError(
-                "a pipeline stage has exactly one of json, regex, labels, structured_metadata, "
-                f"timestamp, static_labels, drop_older_than (found {', '.join(kinds) or 'none'})"
-            )
-        return self
+class RegexStage(Strict):
+    regex: str = Field(description="RE2 with named groups; each group is an extracted value")
+
+
+class LabelsStage(Strict):
+    labels: list[LabelName] = Field(description="extracted values promoted to labels")
+
+
+class StructuredMetadataStage(Strict):
+    structured_metadata: list[LabelName] = Field(
+        description="extracted values kept as Loki structured metadata (high-cardinality fields)"
+    )
+
+
+class TimestampStageItem(Strict):
+    timestamp: TimestampStage
+
+
+class StaticLabelsStage(Strict):
+    static_labels: LabelMap
+
+
+class DropStage(Strict):
+    drop_older_than: Duration
+
+
+# One stage kind per item, in the order they run; the item's one key names its kind.
+PipelineStage = Annotated[
+    Annotated[JsonStage, Tag("json")]
+    | Annotated[RegexStage, Tag("regex")]
+    | Annotated[LabelsStage, Tag("labels")]
+    | Annotated[StructuredMetadataStage, Tag("structured_metadata")]
+    | Annotated[TimestampStageItem, Tag("timestamp")]
+    | Annotated[StaticLabelsStage, Tag("static_labels")]
+    | Annotated[DropStage, Tag("drop_older_than")],
+    one_key_of(
+        "a pipeline stage has exactly one of json, regex, labels, structured_metadata, "
+        "timestamp, static_labels, drop_older_than",
+        "json",
+        "regex",
+        "labels",
+        "structured_metadata",
+        "timestamp",
+        "static_labels",
+        "drop_older_than",
+    ),
+]
 
 
 CONTAINER_NAME = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"
@@ -82,19 +108,32 @@ class DockerSource(Strict):
         return bool(self.containers or self.container_labels)
 
 
-class LogJob(Strict):
+class LogJobBase(Strict):
     name: Slug
-    paths: list[str] = Field(default_factory=list, description="files to tail (glob)")
-    docker: DockerSource | None = None
     labels: LabelMap = Field(default_factory=dict)
     pipeline: list[PipelineStage] = Field(default_factory=list)
     lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
-    @model_validator(mode="after")
-    def _one_source(self) -> LogJob:
-        if bool(self.paths) == (self.docker is not None):
-            raise ValueError("a log job reads either `paths:` (files) or `docker:` (containers), exactly one")
-        return self
+
+class FileLogJob(LogJobBase):
+    """A log job tailing files on the host."""
+
+    paths: list[str] = Field(min_length=1, description="files to tail (glob)")
+
+
+class DockerLogJob(LogJobBase):
+    """A log job reading containers' output through the Docker API."""
+
+    docker: DockerSource
+
+
+# `paths:` or `docker:` names the kind of a log job.
+LogJob = Annotated[
+    Annotated[FileLogJob, Tag("paths")] | Annotated[DockerLogJob, Tag("docker")],
+    one_key_of(
+        "a log job reads either `paths:` (files) or `docker:` (containers), exactly one", "paths", "docker"
+    ),
+]
 
 
 class Logging(Strict):
@@ -111,9 +150,10 @@ class Logging(Strict):
 
 
 class Jaeger(Strict):
+    """Jaeger v2 all-in-one. It receives OTLP on 4317 (gRPC) and 4318 (HTTP) inside the container, ports
+    its image does not let a flag move: applications on the stack's network send to jaeger:4317."""
+
     ui_port: Port = 16686
-    otlp_grpc_port: Port = 4317
-    otlp_http_port: Port = 4318
     storage: Literal["badger", "memory"] = Field(
         default="badger",
         description="badger: traces kept on the jaeger_data volume across restarts; "
@@ -126,7 +166,8 @@ class Tracing(Strict):
     jaeger: Jaeger | None = None
 
 
-PanelType = Literal["timeseries", "stat", "gauge", "bargauge", "table", "piechart", "logs", "text"]
+QueryPanelType = Literal["timeseries", "stat", "gauge", "bargauge", "table", "piechart", "logs"]
+PanelType = QueryPanelType | Literal["text"]
 
 
 class Query(Strict):
@@ -140,30 +181,43 @@ class Threshold(Strict):
     color: str
 
 
-class Panel(Strict):
+class PanelBase(Strict):
     title: str = Field(min_length=1)
-    type: PanelType
-    queries: list[Query] = Field(default_factory=list)
+    description: str = ""
+    width: int = Field(default=12, ge=1, le=24)
+    height: int = Field(default=8, ge=1, le=64)
+    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
+
+
+class QueryPanel(PanelBase):
+    """A panel that plots or lists the results of its queries."""
+
+    type: QueryPanelType
+    queries: list[Query] = Field(min_length=1)
     datasource: str = "prometheus"
     unit: str | None = None
     min: float | None = None
     max: float | None = None
     decimals: int | None = Field(default=None, ge=0, le=10)
-    description: str = ""
-    content: str | None = Field(default=None, description="markdown of a text panel")
     thresholds: list[Threshold] = Field(default_factory=list)
-    width: int = Field(default=12, ge=1, le=24)
-    height: int = Field(default=8, ge=1, le=64)
-    lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
-    @model_validator(mode="after")
-    def _queries_or_content(self) -> Panel:
-        if self.type == "text":
-            if self.queries or not self.content:
-                raise ValueError("a text panel has `content:` and no queries")
-        elif not self.queries:
-            raise ValueError(f"a {self.type} panel needs at least one query")
-        return self
+
+class TextPanel(PanelBase):
+    """A markdown panel: no queries, no datasource."""
+
+    type: Literal["text"]
+    content: str = Field(min_length=1, description="markdown of a text panel")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_queries(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "queries" in data:
+            raise ValueError("a text panel has `content:` and no queries")
+        return data
+
+
+# `type:` names the kind of a panel.
+Panel = Annotated[QueryPanel | TextPanel, Field(discriminator="type")]
 
 
 class Dashboard(Strict):

@@ -62,21 +62,6 @@ class Incidents(Strict):
     procedures: dict[str, Procedure] = Field(default_factory=dict)
 
 
-# The images the rendered configs are written for (and tested against, see docs/stack.md): a
-# `stack:` component without `image:` runs this one. Each is a release tag, never :latest.
-DEFAULT_IMAGES: dict[str, str] = {
-    "prometheus": "prom/prometheus:v3.5.0",
-    "alertmanager": "prom/alertmanager:v0.28.1",
-    "grafana": "grafana/grafana:12.2.0",
-    "loki": "grafana/loki:3.5.5",
-    "promtail": "grafana/promtail:3.5.5",
-    "alloy": "grafana/alloy:v1.11.0",
-    "jaeger": "jaegertracing/jaeger:2.10.0",
-    "node_exporter": "prom/node-exporter:v1.9.1",
-    "cadvisor": "gcr.io/cadvisor/cadvisor:v0.52.1",
-}
-
-
 class Component(Strict):
     image: Image | None = Field(
         default=None, description="pinned image; default: the version monctl's configs are written for"
@@ -102,7 +87,7 @@ class Grafana(Component):
 
 
 class Stack(Strict):
-    """The docker compose stack: every image pinned (defaults: DEFAULT_IMAGES), secrets from `secrets_dir`.
+    """The docker compose stack: every image pinned (defaults: resolve/layout.py), secrets in `secrets_dir`.
 
     Which services run follows the spec's sections: Prometheus and Grafana always, Alertmanager
     with `alertmanager:`, Loki and the chosen agent with `logging:`, Jaeger with `tracing.jaeger`;
@@ -128,13 +113,6 @@ class Stack(Strict):
     jaeger: Component = Field(default_factory=Component)
     node_exporter: Component | None = None
     cadvisor: Component | None = None
-
-    def image(self, component: str) -> str:
-        """The image a component runs: the spec's, else the default pinned one."""
-        chosen: Component | None = getattr(self, component)
-        if chosen is not None and chosen.image:
-            return chosen.image
-        return DEFAULT_IMAGES[component]
 
 
 class Lint(Strict):

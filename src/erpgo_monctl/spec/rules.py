@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, Tag, field_validator, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict, one_key_of
 
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
@@ -160,17 +160,25 @@ class LatencySLI(Strict):
         return value
 
 
-class SLI(Strict):
-    events: EventsSLI | None = None
-    latency: LatencySLI | None = None
+class SLIByEvents(Strict):
+    """An SLI given as two queries: bad events and all events."""
 
-    @model_validator(mode="after")
-    def _exactly_one(self) -> SLI:
-        if (self.events is None) == (self.latency is None):
-            raise ValueError(
-                "give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`"
-            )
-        return self
+    events: EventsSLI
+
+
+class SLIByLatency(Strict):
+    """An SLI given as a histogram and a threshold: slower requests are the bad events."""
+
+    latency: LatencySLI
+
+
+# `sli: {events: ...}` or `sli: {latency: ...}`: the key names the kind.
+SLI = Annotated[
+    Annotated[SLIByEvents, Tag("events")] | Annotated[SLIByLatency, Tag("latency")],
+    one_key_of(
+        "give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`", "events", "latency"
+    ),
+]
 
 
 class SLOAlert(Strict):

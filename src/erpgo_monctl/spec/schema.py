@@ -15,6 +15,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from erpgo_monctl.analysis.matchers import MATCHER_RE
 from erpgo_monctl.spec import alertmanager, operations, types
 from erpgo_monctl.spec.v1 import Spec
 
@@ -37,7 +38,7 @@ def _validator_patterns() -> dict[Callable[..., Any], dict[str, Any]]:
             "pattern": rf"(?!\.\.?$){types.SECRET_NAME_RE.pattern}|{types.SECRET_PATH_RE.pattern}"
         },
         types._check_label_map: {"propertyNames": {"pattern": f"(?!__){_LABEL}"}},
-        alertmanager._check_matcher: {"pattern": alertmanager.MATCHER_RE.pattern},
+        alertmanager._check_matcher: {"pattern": MATCHER_RE.pattern},
         operations._check_image: {"pattern": _PINNED_IMAGE},
     }
 

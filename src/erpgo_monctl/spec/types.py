@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 
 DURATION_RE = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
@@ -111,3 +111,31 @@ SecretFile = Annotated[
     ),
 ]
 Port = Annotated[int, Field(gt=0, lt=65536)]
+
+
+# The error type a key-tagged union reports when a mapping names no kind or several (load/parse.py maps it).
+ONE_KIND_ERROR = "one_kind"
+
+
+def one_key_of(message: str, *keys: str) -> Discriminator:
+    """Tell a union's members apart by which one of `keys` a mapping has (the YAML has no tag field).
+
+    Each member is `Annotated[Model, Tag(key)]` with `key` its one required field, so
+    `{regex: ...}` picks the regex stage. A mapping with none or several of the keys gets
+    one `one_kind` error carrying `message` (and the keys found), not one error per member.
+    """
+
+    def kind_of(value: Any) -> str | None:
+        if isinstance(value, BaseModel):  # built in Python (resolve, tests): the member's own key
+            value = {info.alias or name: True for name, info in type(value).model_fields.items()}
+        if not isinstance(value, dict):
+            return None
+        found = [key for key in keys if key in value]
+        return found[0] if len(found) == 1 else None
+
+    return Discriminator(
+        kind_of,
+        custom_error_type=ONE_KIND_ERROR,
+        custom_error_message=message,
+        custom_error_context={"kinds": ", ".join(keys)},
+    )

@@ -8,11 +8,15 @@ flag a label as missing when the answer is a set without it: certain, not guesse
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from erpgo_monctl.analysis.promql import facts
 from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.slo_math import CURRENT_BURN_WINDOW, event_labels, sli_error_ratio_expr
+from erpgo_monctl.spec.rules import SLO
 
-from . import Context
-from .promql import facts
+from .context import Context
 
 Labels = frozenset[str] | None  # None: unknown, any label may be present
 
@@ -21,7 +25,7 @@ Labels = frozenset[str] | None  # None: unknown, any label may be present
 class AlertInfo:
     """One alerting rule as Alertmanager will see it, plus what its expression can add."""
 
-    path: PathKey  # spec path of the rule
+    path: PathKey  # where its name is written: alerts[g].rules[r].alert, or slos[s].name when generated
     name: str
     severity: str
     labels: dict[str, str]  # alertname, severity and the rule's static labels
@@ -41,24 +45,36 @@ class AlertInfo:
 
 
 def alerts(ctx: Context) -> list[AlertInfo]:
-    """Every alerting rule of the spec (SLO burn-rate alerts are rendered later and not included).
+    """Every alerting rule of the model: the spec's and the SLO burn-rate alerts."""
+    return list(alert_infos(ctx.model))
 
-    Built once per model: the labels and routing checks both read it.
+
+@lru_cache(maxsize=4)
+def alert_infos(model: Model) -> tuple[AlertInfo, ...]:
+    """Built once per model: the labels and routing checks both read it."""
+    generated = {id(a.rule): rules.slo for rules in model.slo_rules for a in rules.burn_alerts}
+    return tuple(
+        AlertInfo(
+            alert.name_path,
+            alert.name,
+            alert.severity,
+            {**alert.source.labels, "alertname": alert.name, "severity": alert.severity},
+            slo_alert_labels(generated[id(alert)])
+            if id(alert) in generated
+            else expression_labels(alert.expr),
+        )
+        for alert in model.alerts
+    )
+
+
+def slo_alert_labels(slo: SLO) -> Labels:
+    """A burn-rate alert keeps the labels of the recorded SLI ratio: the SLI's own, plus slo and service.
+
+    The alert's expression reads recorded series, whose labels a parse cannot see; the
+    recording's expression (the ratio over the current burn window) says what they are.
     """
-    cached = ctx.model.cache.get("alert_infos")
-    if cached is not None:
-        return list(cached)
-    found = []
-    for g, group in enumerate(ctx.model.spec.alerts):
-        for r, rule in enumerate(group.rules):
-            labels = {**rule.labels, "alertname": rule.alert, "severity": rule.severity}
-            found.append(
-                AlertInfo(
-                    ("alerts", g, "rules", r), rule.alert, rule.severity, labels, expression_labels(rule.expr)
-                )
-            )
-    ctx.model.cache["alert_infos"] = tuple(found)
-    return found
+    recorded = expression_labels(sli_error_ratio_expr(slo, CURRENT_BURN_WINDOW))
+    return None if recorded is None else recorded | frozenset(event_labels(slo))
 
 
 Signature = tuple[tuple[str, str | None], ...]

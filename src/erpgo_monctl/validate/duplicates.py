@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Sequence
 from erpgo_monctl.diagnostics import Diagnostic, format_path
 from erpgo_monctl.diagnostics.source import PathKey
 
-from . import Context
+from .context import Context
 
 Describe = Callable[[Hashable], str]
 
@@ -34,6 +34,47 @@ def _dupes(
                 f"duplicate {describe(key)} (first at {place}, {format_path(first[key])}): {fix}",
             )
         )
+    return found
+
+
+def _generated_dashboard_uids(ctx: Context, written: tuple[str, ...]) -> list[Diagnostic]:
+    """E306 for a uid the generated SLO dashboard of a service takes: located at what the user can change."""
+    model = ctx.model
+    first_written = {uid: index for index, uid in reversed(list(enumerate(written)))}
+    generated_first: dict[str, int] = {}
+    found = []
+    for offset, generated in enumerate(model.generated_dashboards):
+        uid = model.dashboard_uids[len(written) + offset]
+        what = f"the SLO dashboard monctl generates for service {generated.service!r} (SLO {generated.slo!r}"
+        if uid in first_written:
+            index = first_written[uid]
+            place = (
+                model.source.place(generated.spec_path, seen_from=("dashboards", index))
+                if model.source
+                else ""
+            )
+            found.append(
+                ctx.diag(
+                    ("dashboards", index, "uid"),
+                    "E306",
+                    f"dashboard {model.dashboards[index].title!r} has uid {uid!r}, the uid of {what} at "
+                    f"{place}); Grafana keeps only one dashboard per uid: set another `uid:` here "
+                    "(it defaults to the title)",
+                )
+            )
+        elif uid in generated_first:
+            other = model.generated_dashboards[generated_first[uid]]
+            found.append(
+                ctx.diag(
+                    generated.spec_path,
+                    "E306",
+                    f"{what}) has uid {uid!r} (slo- and the service's first 36 characters), like the one of "
+                    f"service {other.service!r}: shorten the service names so they differ in their first "
+                    "36 characters",
+                )
+            )
+        else:
+            generated_first[uid] = offset
     return found
 
 
@@ -67,13 +108,15 @@ def check(ctx: Context) -> list[Diagnostic]:
         lambda k: f"receiver {k!r}",
         "merge their email/slack/webhook/pagerduty lists into one receiver",
     )
+    written = ctx.model.dashboard_uids[: len(spec.dashboards)]
     found += _dupes(
         ctx,
-        [(("dashboards", i, "uid"), ctx.model.dashboard_uid(i)) for i in range(len(spec.dashboards))],
+        [(("dashboards", i, "uid"), uid) for i, uid in enumerate(written)],
         "E306",
         lambda k: f"dashboard uid {k!r}",
         "Grafana keeps only one dashboard per uid; set a distinct `uid:` (it defaults to the title)",
     )
+    found += _generated_dashboard_uids(ctx, written)
     found += _dupes(
         ctx,
         [(("slos", i, "name"), slo.name) for i, slo in enumerate(spec.slos)],

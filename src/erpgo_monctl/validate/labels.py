@@ -1,17 +1,19 @@
 """Labels Alertmanager groups and inhibits by exist on the alerts concerned.
 
 A label "exists" on an alert when it is `alertname`, `severity`, one of the rule's static
-labels, or can survive the expression's aggregation (see alert_labels.output_labels).
+labels, or can survive the expression's aggregation (AlertInfo.may_have, which reads
+analysis.promql_labels.output_labels).
 Only certain absences are flagged, as warnings: the series may carry labels we cannot see.
 """
 
 from __future__ import annotations
 
-from erpgo_monctl.analysis.routing import RouteMatcher, matcher_label, matcher_matches, route_at, spec_path
+from erpgo_monctl.analysis.routing import RouteMatcher, matcher_label, matcher_matches, route_at
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
-from . import Context
 from .alert_labels import AlertInfo, alerts
+from .context import Context
 
 MAX_NAMED = 5  # alerts named in one message
 
@@ -36,7 +38,7 @@ def _group_by(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
         label = (route_at(root, route_path).group_by or [])[index]
         found.append(
             ctx.diag(
-                (*spec_path(route_path), "group_by", index),
+                (*route_spec_path(route_path), "group_by", index),
                 "W315",
                 f"group_by label {label!r} is never on alert(s) {_names(lacking)} routed here "
                 "(not a static label, and their expression aggregates it away): they are all grouped under "

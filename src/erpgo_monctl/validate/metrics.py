@@ -15,15 +15,15 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from erpgo_monctl.analysis.promql import GRAFANA_PLACEHOLDER, facts
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import CLIENT_LIBRARY_PREFIXES, EXPORTER_PREFIXES, UNIVERSAL_METRICS
 
-from . import Context
-from .promql import expressions, facts
+from .context import Context
+from .promql import expressions
 
 PROMETHEUS_SERIES = ("ALERTS", "ALERTS_FOR_STATE")
 SLO_RULE_PREFIX = "slo:"
-GRAFANA_PLACEHOLDER = "grafana_variable"  # what dashboards.promql_for_parser puts for $variables
 
 
 @dataclass(frozen=True)

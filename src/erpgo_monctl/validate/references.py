@@ -5,10 +5,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from erpgo_monctl.analysis.routing import iter_routes, spec_path
+from erpgo_monctl.analysis.routing import iter_routes
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
-from . import Context
+from .context import Context
 
 
 def unknown(what: str, name: str, known: Iterable[str], where: str = "defined") -> str:
@@ -40,7 +41,7 @@ def _receivers(ctx: Context) -> list[Diagnostic]:
             if route.receiver not in receivers:
                 found.append(
                     ctx.diag(
-                        (*spec_path(path), "receiver"),
+                        (*route_spec_path(path), "receiver"),
                         "E301",
                         unknown("receiver", route.receiver, receivers, "receivers"),
                     )

@@ -8,23 +8,26 @@ that is almost always a mistake in the tree's order: W317.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from erpgo_monctl.analysis.matchers import compile_regex, parse_matcher
 from erpgo_monctl.analysis.routing import (
+    Branch,
     RoutePath,
-    compile_regex,
+    Tree,
     iter_routes,
     match_routes,
     matcher_label,
     route_at,
     route_matches,
-    spec_path,
     tested_labels,
 )
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
-from erpgo_monctl.spec.alertmanager import RootRoute, Route, parse_matcher
+from erpgo_monctl.spec.alertmanager import route_spec_path
 
-from . import Context
 from .alert_labels import AlertInfo, Signature, alerts, signature
+from .context import Context
 
 MAX_EVALUATIONS = 200_000  # distinct alert label sets x routes beyond which shadowing is not analysed
 
@@ -32,8 +35,8 @@ MAX_EVALUATIONS = 200_000  # distinct alert label sets x routes beyond which sha
 def _regexes(ctx: Context) -> list[Diagnostic]:
     am = ctx.model.spec.alertmanager
     assert am is not None
-    lists: list[tuple[PathKey, list[str]]] = [
-        ((*spec_path(path), "matchers"), route.matchers) for path, route in iter_routes(am.route)
+    lists: list[tuple[PathKey, Sequence[str]]] = [
+        ((*route_spec_path(path), "matchers"), route.matchers) for path, route in iter_routes(am.route)
     ]
     for r, rule in enumerate(am.inhibit_rules):
         lists.append((("alertmanager", "inhibit_rules", r, "source_matchers"), rule.source_matchers))
@@ -41,13 +44,13 @@ def _regexes(ctx: Context) -> list[Diagnostic]:
     found = []
     for where, matchers in lists:
         for m, matcher in enumerate(matchers):
-            _, op, value = parse_matcher(matcher)
-            if op in ("=~", "!~") and compile_regex(value) is None:
+            parsed = parse_matcher(matcher)
+            if parsed.is_regex and compile_regex(parsed.value) is None:
                 found.append(
                     ctx.diag(
                         (*where, m),
                         "E314",
-                        f"{matcher}: {value!r} is not a valid regular "
+                        f"{matcher}: {parsed.value!r} is not a valid regular "
                         "expression (Alertmanager anchors it as ^(?:...)$); escape special "
                         r"characters, e.g. service=~\"api\\.v1|web\"",
                     )
@@ -55,14 +58,14 @@ def _regexes(ctx: Context) -> list[Diagnostic]:
     return found
 
 
-def _describe(path: RoutePath, route: Route | RootRoute, receiver: str) -> str:
+def _describe(path: RoutePath, route: Branch, receiver: str) -> str:
     where = "route" + "".join(f".routes[{i}]" for i in path)
-    matchers = ", ".join(route.matchers) if isinstance(route, Route) else "(root)"
+    matchers = ", ".join(route.matchers)
     return f"{where} ({matchers} -> {receiver})"
 
 
-def _meant_for(route_path: RoutePath, root: RootRoute, info: AlertInfo) -> bool:
-    route: RootRoute | Route = root
+def _meant_for(route_path: RoutePath, root: Tree, info: AlertInfo) -> bool:
+    route: Tree | Branch = root
     tested = False
     for index in route_path:
         route = route.routes[index]
@@ -74,9 +77,9 @@ def _meant_for(route_path: RoutePath, root: RootRoute, info: AlertInfo) -> bool:
     return tested
 
 
-def _culprit(route_path: RoutePath, root: RootRoute, info: AlertInfo) -> tuple[RoutePath, Route] | None:
+def _culprit(route_path: RoutePath, root: Tree, info: AlertInfo) -> tuple[RoutePath, Branch] | None:
     """The earlier sibling (of the route or an ancestor) that takes the alert and stops the search."""
-    parent: RootRoute | Route = root
+    parent: Tree = root
     for depth, index in enumerate(route_path):
         for earlier in range(index):
             sibling = parent.routes[earlier]
@@ -86,16 +89,16 @@ def _culprit(route_path: RoutePath, root: RootRoute, info: AlertInfo) -> tuple[R
     return None
 
 
-def _effective_receiver(root: RootRoute, path: RoutePath) -> str:
-    receiver = root.receiver
+def _effective_receiver(root: Tree, path: RoutePath) -> str:
+    receiver = root.receiver or ""
     for depth in range(1, len(path) + 1):
         receiver = route_at(root, path[:depth]).receiver or receiver
     return receiver
 
 
 def _misses(
-    root: RootRoute, routes: list[tuple[RoutePath, Route]], receivers: dict[RoutePath, str], info: AlertInfo
-) -> list[tuple[RoutePath, Route, str, str]]:
+    root: Tree, routes: list[tuple[RoutePath, Branch]], receivers: dict[RoutePath, str], info: AlertInfo
+) -> list[tuple[RoutePath, Branch, str, str]]:
     """(route, its receiver, what takes the alert first) for each route meant for `info` it never reaches."""
     reached = {m.path for m in match_routes(root, info.labels)}
     reached_receivers = {receivers[p] if p else root.receiver for p in reached}
@@ -133,7 +136,7 @@ def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
         for path, route, receiver, first in _misses(root, routes, receivers, members[0]):
             found.extend(
                 ctx.diag(
-                    (*info.path, "alert"),
+                    info.path,
                     "W317",
                     f"alert {info.describe()} is meant for {_describe(path, route, receiver)} "
                     f"but never reaches it: {first} matches first and has no `continue: true`; "

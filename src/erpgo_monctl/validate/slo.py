@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 
+from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Diagnostic
-from erpgo_monctl.resolve.slo import (
+from erpgo_monctl.resolve.slo_math import (
     BURN_WINDOWS,
     RESERVED_LABELS,
     alert_name,
@@ -21,18 +22,17 @@ from erpgo_monctl.resolve.slo import (
     error_budget,
     placeholder_problem,
     seconds,
+    slo_alert_names,
 )
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
 
-from . import Context
+from .context import Context
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:Inf|inf|NaN|nan)"
 _VALUE_TOKEN = re.compile(rf"(?:_|stale)(?:x\d+)?|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
 
 
-def _check_events(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    events = slo.sli.events
-    assert events is not None
+def _check_events(ctx: Context, s: int, events: EventsSLI) -> list[Diagnostic]:
     found = []
     for key in ("errors", "total"):
         problem = placeholder_problem(getattr(events, key))
@@ -50,24 +50,14 @@ def _check_events(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
     return found
 
 
-def _check_latency(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    import promql_parser
-
-    latency = slo.sli.latency
-    assert latency is not None
+def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
     path = ("slos", s, "sli", "latency")
     found = []
-    try:
-        promql_parser.parse(f"{latency.metric}_count{{{latency.selector}}}")
-    except (ValueError, TypeError, RuntimeError) as exc:
-        found.append(
-            ctx.diag(
-                (*path, "selector"), "E409", f'is not a list of label matchers (e.g. job="orders-api"): {exc}'
-            )
-        )
-    catalog = ctx.model.cache.get("metrics_by_name")
-    if catalog is None:  # built once, not once per latency SLO
-        catalog = ctx.model.cache["metrics_by_name"] = {m.name: m for m in ctx.model.spec.metrics}
+    _, problem = parse(f"{latency.metric}_count{{{latency.selector}}}")
+    if problem:
+        message = f'is not a list of label matchers (e.g. job="orders-api"): {problem}'
+        found.append(ctx.diag((*path, "selector"), "E409", message))
+    catalog = ctx.model.metrics_by_name
     if not catalog:
         return found
     metric = catalog.get(latency.metric)
@@ -165,11 +155,11 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
     return found
 
 
-def _check_generated_tests(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
-    from erpgo_monctl.resolve.slo_tests import slo_test_notes
-
-    feasible, notes = slo_test_notes(ctx.model, slo)
-    if not feasible:
+def _check_generated_tests(ctx: Context, s: int) -> list[Diagnostic]:
+    """The SLO's test plan (made in resolve): none at all is W412, each scenario left out I413."""
+    plan = ctx.model.slo_test_plans[s]
+    notes = plan.notes
+    if not plan.feasible:
         return [
             ctx.diag(
                 ("slos", s, "sli"),
@@ -191,7 +181,12 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
     alert_names = {rule.alert for group in spec.alerts for rule in group.rules}
     retention = seconds(spec.prometheus.retention)
     for s, slo in enumerate(spec.slos):  # duplicate SLO names: checks/duplicates.py (E406)
-        own = _check_events(ctx, s, slo) if slo.sli.events else _check_latency(ctx, s, slo)
+        sli = slo.sli
+        own = (
+            _check_events(ctx, s, sli.events)
+            if isinstance(sli, SLIByEvents)
+            else _check_latency(ctx, s, sli.latency)
+        )
         own += _check_alerting(ctx, s, slo, alert_names)
         if seconds(slo.window) > retention:
             own.append(
@@ -204,7 +199,7 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
                 )
             )
         if not any(d.severity == "error" for d in own):
-            own += _check_generated_tests(ctx, s, slo)
+            own += _check_generated_tests(ctx, s)
         found += own
     return found
 
@@ -212,10 +207,9 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
 def _series_problem(series: str) -> str | None:
     import promql_parser
 
-    try:
-        node = promql_parser.parse(series)
-    except (ValueError, TypeError, RuntimeError) as exc:
-        return f"does not parse: {exc}"
+    node, problem = parse(series)
+    if node is None:
+        return f"does not parse: {problem}"
     if not isinstance(node, promql_parser.VectorSelector) or node.offset is not None or node.at is not None:
         return 'is not a series (write metric{label="value", ...})'
     if not node.name or any(str(m.op) != "MatchOp.Equal" for m in node.matchers.matchers):
@@ -225,10 +219,8 @@ def _series_problem(series: str) -> str | None:
 
 def check_tests(ctx: Context) -> list[Diagnostic]:
     """The spec's alert tests name alerts that exist, with series and values promtool reads."""
-    from erpgo_monctl.resolve.slo import slo_alert_names
-
     spec = ctx.model.spec
-    known = {rule.alert for group in spec.alerts for rule in group.rules} | slo_alert_names(ctx.model)
+    known = {rule.alert for group in spec.alerts for rule in group.rules} | slo_alert_names(spec.slos)
     found: list[Diagnostic] = []
     seen: set[str] = set()
     for t, test in enumerate(spec.tests):

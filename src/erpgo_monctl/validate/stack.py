@@ -9,8 +9,8 @@ from __future__ import annotations
 import posixpath
 
 from erpgo_monctl.diagnostics import Diagnostic
-
-from . import Context
+from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
+from erpgo_monctl.validate.context import Context
 
 # Labels that describe the host, not one application: fine on a job reading every container.
 HOST_WIDE_LABELS = frozenset({"host", "hostname", "node", "env", "environment", "cluster", "region", "zone"})
@@ -28,7 +28,7 @@ def _log_jobs(ctx: Context) -> list[Diagnostic]:
         return []
     found = []
     for j, job in enumerate(logging.jobs):
-        for p, path in enumerate(job.paths):
+        for p, path in enumerate(job.paths if isinstance(job, FileLogJob) else []):
             if not _under(path, logging.host_log_dir):
                 found.append(
                     ctx.diag(
@@ -39,7 +39,7 @@ def _log_jobs(ctx: Context) -> list[Diagnostic]:
                         f"host_log_dir to a directory that holds it (e.g. {posixpath.dirname(path) or '/'})",
                     )
                 )
-        if job.docker is not None and not job.docker.filtered:
+        if isinstance(job, DockerLogJob) and not job.docker.filtered:
             for key in sorted(set(job.labels) - HOST_WIDE_LABELS):
                 found.append(
                     ctx.diag(

@@ -7,13 +7,15 @@ validates it against the Grafana dashboard JSON schema (draft-07) shipped in erp
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from erpgo_monctl.diagnostics import Diagnostic, Severity, format_path
+from erpgo_monctl.analysis.promql import complexity_problem, parse, promql_for_parser
+from erpgo_monctl.analysis.promql_ast import unwrap
+from erpgo_monctl.diagnostics import Diagnostic, format_path
+from erpgo_monctl.diagnostics.source import Locator, PathKey, SourceMap
 
 RULES: dict[str, str] = {
     "G001": "panels use modern panel types (timeseries, stat, table ...), not graph/singlestat/table-old",
@@ -43,8 +45,6 @@ GRID_COLUMNS = 24
 # Datasources Grafana itself provides; they are never provisioned.
 BUILTIN_DATASOURCE_UIDS = frozenset({"-- Grafana --", "-- Mixed --", "-- Dashboard --", "grafana"})
 SCHEMA_FILE = "grafana-dashboard.schema.json"
-_RANGE_VARIABLE = re.compile(r"(?<=[\[:])\s*\$(?:\{[^}]*\}|\w+)\s*(?=[]:])")
-_VARIABLE = re.compile(r"\$(?:\{[^}]*\}|\w+)|\[\[[^]]*\]\]")
 
 
 def bundled_schema_path() -> Path:
@@ -54,44 +54,48 @@ def bundled_schema_path() -> Path:
     return Path(str(files("erpgo_monctl.data").joinpath(SCHEMA_FILE)))
 
 
-def _diag(file: str, path: str, code: str, message: str, severity: Severity = "error") -> Diagnostic:
-    return Diagnostic(file, 1, 1, path, code, severity, message)
+Panels = list[tuple[PathKey, dict[str, Any]]]
 
 
-def iter_panels(doc: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_panels(doc: dict[str, Any]) -> Iterator[tuple[PathKey, dict[str, Any]]]:
     """(path, panel) for every panel, including those nested in collapsed rows."""
     for index, panel in enumerate(doc.get("panels") or []):
         if not isinstance(panel, dict):
             continue
-        path = f"panels[{index}]"
+        path: PathKey = ("panels", index)
         yield path, panel
         for child_index, child in enumerate(panel.get("panels") or []):
             if isinstance(child, dict):
-                yield f"{path}.panels[{child_index}]", child
+                yield (*path, "panels", child_index), child
 
 
-def check_dashboard(doc: dict[str, Any], *, file: str, provisioned_uids: set[str]) -> list[Diagnostic]:
-    """Every rule of RULES (but the schema one) applied to one dashboard document."""
-    found = _check_schema_version(doc, file)
+def check_dashboard(
+    doc: dict[str, Any], *, file: str, provisioned_uids: set[str], source: SourceMap | None = None
+) -> list[Diagnostic]:
+    """Every rule of RULES (but the schema one) applied to one dashboard document.
+
+    Findings stand where `source` (the document's positions) puts their path, else at line 1 of `file`.
+    """
+    at = Locator(source or SourceMap(file))
+    found = _check_schema_version(doc, at)
     if doc.get("rows"):
-        found.append(_diag(file, "rows", "G001", "legacy `rows` layout: use panels with gridPos"))
+        found.append(at.diag(("rows",), "G001", "legacy `rows` layout: use panels with gridPos"))
     panels = list(iter_panels(doc))
-    found += _check_types(panels, file)
-    found += _check_ids(panels, file)
-    found += _check_grid(panels, file)
+    found += _check_types(panels, at)
+    found += _check_ids(panels, at)
+    found += _check_grid(panels, at)
     for path, panel in panels:
-        found += _check_datasources(path, panel, file, provisioned_uids)
-        found += _check_targets(path, panel, file)
+        found += _check_datasources(path, panel, at, provisioned_uids)
+        found += _check_targets(path, panel, at)
     return sorted(found)
 
 
-def _check_schema_version(doc: dict[str, Any], file: str) -> list[Diagnostic]:
+def _check_schema_version(doc: dict[str, Any], at: Locator) -> list[Diagnostic]:
     version = doc.get("schemaVersion")
     if not isinstance(version, int) or isinstance(version, bool):
         return [
-            _diag(
-                file,
-                "schemaVersion",
+            at.diag(
+                ("schemaVersion",),
                 "G006",
                 "schemaVersion is missing; Grafana would treat the dashboard "
                 f"as ancient and migrate it (use {MIN_SCHEMA_VERSION} or later)",
@@ -99,9 +103,8 @@ def _check_schema_version(doc: dict[str, Any], file: str) -> list[Diagnostic]:
         ]
     if version < MIN_SCHEMA_VERSION:
         return [
-            _diag(
-                file,
-                "schemaVersion",
+            at.diag(
+                ("schemaVersion",),
                 "G006",
                 f"schemaVersion {version} predates Grafana 9 (need >= {MIN_SCHEMA_VERSION})",
             )
@@ -109,17 +112,16 @@ def _check_schema_version(doc: dict[str, Any], file: str) -> list[Diagnostic]:
     return []
 
 
-def _check_types(panels: list[tuple[str, dict[str, Any]]], file: str) -> list[Diagnostic]:
+def _check_types(panels: Panels, at: Locator) -> list[Diagnostic]:
     found = []
     for path, panel in panels:
         kind = panel.get("type")
         if not isinstance(kind, str) or not kind:
-            found.append(_diag(file, f"{path}.type", "G001", "panel has no type"))
+            found.append(at.diag((*path, "type"), "G001", "panel has no type"))
         elif kind in LEGACY_PANEL_TYPES:
             found.append(
-                _diag(
-                    file,
-                    f"{path}.type",
+                at.diag(
+                    (*path, "type"),
                     "G001",
                     f"panel type {kind!r} is deprecated; use {LEGACY_PANEL_TYPES[kind]!r}",
                 )
@@ -127,20 +129,19 @@ def _check_types(panels: list[tuple[str, dict[str, Any]]], file: str) -> list[Di
     return found
 
 
-def _check_ids(panels: list[tuple[str, dict[str, Any]]], file: str) -> list[Diagnostic]:
+def _check_ids(panels: Panels, at: Locator) -> list[Diagnostic]:
     found = []
-    first_seen: dict[int, str] = {}
+    first_seen: dict[int, PathKey] = {}
     for path, panel in panels:
         panel_id = panel.get("id")
         if not isinstance(panel_id, int) or isinstance(panel_id, bool):
-            found.append(_diag(file, f"{path}.id", "G002", "panel has no integer id"))
+            found.append(at.diag((*path, "id"), "G002", "panel has no integer id"))
         elif panel_id in first_seen:
             found.append(
-                _diag(
-                    file,
-                    f"{path}.id",
+                at.diag(
+                    (*path, "id"),
                     "G002",
-                    f"panel id {panel_id} is already used by {first_seen[panel_id]}",
+                    f"panel id {panel_id} is already used by {format_path(first_seen[panel_id])}",
                 )
             )
         else:
@@ -161,22 +162,21 @@ def _grid_rect(pos: Any) -> tuple[int, int, int, int] | None:
     return x, y, w, h
 
 
-def _check_grid(panels: list[tuple[str, dict[str, Any]]], file: str) -> list[Diagnostic]:
+def _check_grid(panels: Panels, at: Locator) -> list[Diagnostic]:
     found = []
-    placed: list[tuple[str, tuple[int, int, int, int]]] = []
+    placed: list[tuple[PathKey, tuple[int, int, int, int]]] = []
     for path, panel in panels:
-        if "." in path:
+        if len(path) > 2:
             continue  # panels inside a collapsed row are laid out when the row opens
         rect = _grid_rect(panel.get("gridPos"))
         if rect is None:
-            found.append(_diag(file, f"{path}.gridPos", "G003", "no gridPos with integer x, y, w, h"))
+            found.append(at.diag((*path, "gridPos"), "G003", "no gridPos with integer x, y, w, h"))
             continue
         x, y, w, h = rect
         if x < 0 or y < 0 or w < 1 or h < 1 or x + w > GRID_COLUMNS:
             found.append(
-                _diag(
-                    file,
-                    f"{path}.gridPos",
+                at.diag(
+                    (*path, "gridPos"),
                     "G003",
                     f"gridPos x={x} w={w} y={y} h={h} is outside the {GRID_COLUMNS}-column grid",
                 )
@@ -184,7 +184,7 @@ def _check_grid(panels: list[tuple[str, dict[str, Any]]], file: str) -> list[Dia
             continue
         for other_path, (ox, oy, ow, oh) in placed:
             if x < ox + ow and ox < x + w and y < oy + oh and oy < y + h:
-                found.append(_diag(file, f"{path}.gridPos", "G004", f"panel overlaps {other_path}"))
+                found.append(at.diag((*path, "gridPos"), "G004", f"panel overlaps {format_path(other_path)}"))
         placed.append((path, rect))
     return found
 
@@ -202,18 +202,18 @@ def _datasource_problem(ref: Any, provisioned_uids: set[str]) -> str | None:
 
 
 def _check_datasources(
-    path: str, panel: dict[str, Any], file: str, provisioned_uids: set[str]
+    path: PathKey, panel: dict[str, Any], at: Locator, provisioned_uids: set[str]
 ) -> list[Diagnostic]:
     found = []
     if panel.get("datasource") is not None:
         problem = _datasource_problem(panel["datasource"], provisioned_uids)
         if problem:
-            found.append(_diag(file, f"{path}.datasource", "G005", problem))
+            found.append(at.diag((*path, "datasource"), "G005", problem))
     for index, target in enumerate(panel.get("targets") or []):
         if isinstance(target, dict) and target.get("datasource") is not None:
             problem = _datasource_problem(target["datasource"], provisioned_uids)
             if problem:
-                found.append(_diag(file, f"{path}.targets[{index}].datasource", "G005", problem))
+                found.append(at.diag((*path, "targets", index, "datasource"), "G005", problem))
     return found
 
 
@@ -221,50 +221,46 @@ def _datasource_type(ref: Any) -> str | None:
     return ref.get("type") if isinstance(ref, dict) else None
 
 
-def _check_targets(path: str, panel: dict[str, Any], file: str) -> list[Diagnostic]:
+def _check_targets(path: PathKey, panel: dict[str, Any], at: Locator) -> list[Diagnostic]:
     found = []
     ref_ids: set[str] = set()
     for index, target in enumerate(panel.get("targets") or []):
         if not isinstance(target, dict):
             continue
-        where = f"{path}.targets[{index}]"
+        where = (*path, "targets", index)
         ref_id = target.get("refId")
         if not isinstance(ref_id, str) or not ref_id:
-            found.append(_diag(file, f"{where}.refId", "G009", "target has no refId"))
+            found.append(at.diag((*where, "refId"), "G009", "target has no refId"))
         elif ref_id in ref_ids:
-            found.append(_diag(file, f"{where}.refId", "G009", f"refId {ref_id!r} is used twice"))
+            found.append(at.diag((*where, "refId"), "G009", f"refId {ref_id!r} is used twice"))
         else:
             ref_ids.add(ref_id)
         kind = _datasource_type(target.get("datasource")) or _datasource_type(panel.get("datasource"))
         expr = target.get("expr")
         if kind == "prometheus" and isinstance(expr, str) and expr.strip():
-            found += _check_promql(expr, f"{where}.expr", file)
+            found += _check_promql(expr, (*where, "expr"), at)
     return found
 
 
-def promql_for_parser(expr: str) -> str:
-    """`expr` with Grafana variables replaced by values PromQL accepts (`[$__rate_interval]` -> `[5m]`)."""
-    return _VARIABLE.sub("grafana_variable", _RANGE_VARIABLE.sub("5m", expr))
-
-
-def _check_promql(expr: str, path: str, file: str) -> list[Diagnostic]:
+def _check_promql(expr: str, path: PathKey, at: Locator) -> list[Diagnostic]:
     import promql_parser
 
-    try:
-        tree = promql_parser.parse(promql_for_parser(expr))
-    except (ValueError, TypeError, RuntimeError) as exc:
-        return [_diag(file, path, "G007", f"PromQL does not parse: {exc or 'invalid expression'}")]
+    text = promql_for_parser(expr)
+    limit = complexity_problem(text)
+    if limit:
+        return [at.diag(path, "G007", f"PromQL too complex to check: {limit}")]
+    tree, problem = parse(text)
+    if tree is None:
+        return [at.diag(path, "G007", f"PromQL does not parse: {problem}")]
     found: list[Diagnostic] = []
 
     def visit(node: Any) -> bool:
         is_call = isinstance(node, promql_parser.Call)
         if is_call and node.func.name == "histogram_quantile" and len(node.args) == 2:
-            buckets = node.args[1]
-            while isinstance(buckets, promql_parser.ParenExpr):
-                buckets = buckets.expr
+            buckets = unwrap(node.args[1])
             if isinstance(buckets, promql_parser.AggregateExpr) and not _keeps_le(buckets):
                 message = f"histogram_quantile over `{buckets}` drops the `le` label; use `sum by (le, ...)`"
-                found.append(_diag(file, path, "G008", message))
+                found.append(at.diag(path, "G008", message))
         return True
 
     promql_parser.walk(tree, visit)
@@ -319,11 +315,14 @@ def _closest_branch(error: Any) -> list[Any]:
     return [leaf for sub in closest for leaf in (_closest_branch(sub) if sub.context else [sub])]
 
 
-def check_dashboard_schema(doc: Any, *, file: str, schema_path: Path) -> list[Diagnostic]:
+def check_dashboard_schema(
+    doc: Any, *, file: str, schema_path: Path, source: SourceMap | None = None
+) -> list[Diagnostic]:
     """Violations of the Grafana dashboard JSON schema, located by their path in the document."""
+    at = Locator(source or SourceMap(file))
     found = []
     for error in _validator(str(schema_path)).iter_errors(doc):
         for leaf in _closest_branch(error) if error.context else [error]:
             message = leaf.message if len(leaf.message) <= 200 else leaf.message[:197] + "..."
-            found.append(_diag(file, format_path(leaf.absolute_path), "G010", f"dashboard schema: {message}"))
+            found.append(at.diag(tuple(leaf.absolute_path), "G010", f"dashboard schema: {message}"))
     return sorted(set(found))

@@ -13,19 +13,17 @@ check rules`, and the tests/ files run with `promtool test rules` against those.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from erpgo_monctl.diagnostics import Diagnostic
-from erpgo_monctl.verify.tools import CheckResult, Unreadable, _load_yaml, require, run_tool
+from erpgo_monctl.verify.tools import CheckResult, Unreadable, _load_yaml, require, run_parallel, run_tool
 
 KUSTOMIZATION = "kustomization.yaml"
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
@@ -241,6 +239,5 @@ def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
             )
             for test in sorted((scratch / "tests").glob("*.yml"))
         ]
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            results += pool.map(lambda command: run_tool(*command), commands)
+        results += run_parallel([partial(run_tool, *command) for command in commands])
     return results

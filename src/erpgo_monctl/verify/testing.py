@@ -1,5 +1,7 @@
-"""`monctl test`: render a spec into a temporary directory, run every unit-test file with promtool
-and every routing expectation with amtool.
+"""`monctl test`: run every rendered unit-test file with promtool and every routing expectation with amtool.
+
+pipeline.run_unit_tests renders the spec into a temporary directory and calls these; the
+processes run in verify.tools' one parallel runner, the same one `monctl check` uses.
 
 Failures are reported against the spec entry the test file came from (the SLO or the
 `tests:` item), with promtool's own explanation of expected versus got.
@@ -7,16 +9,15 @@ Failures are reported against the spec entry the test file came from (the SLO or
 
 from __future__ import annotations
 
-import os
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from erpgo_monctl.diagnostics import Diagnostic
-from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.diagnostics.source import Locator, PathKey
+from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.verify.tools import run_command, run_parallel
 
 
 @dataclass
@@ -42,79 +43,32 @@ def spec_path_of(model: Model, test_file: PurePosixPath) -> PathKey:
 
 
 def _failure(model: Model, test_file: PurePosixPath, output: str) -> Diagnostic:
-    from erpgo_monctl.diagnostics import format_path
-
-    path = spec_path_of(model, test_file)
-    source = model.source
-    file, line, col = source.where(path) if source else ("<spec>", 0, 0)
     detail = "\n".join("    " + text.rstrip() for text in output.strip().splitlines() if text.strip())
-    return Diagnostic(
-        file,
-        line,
-        col,
-        format_path(path),
-        "T020",
-        "error",
-        f"{test_file} failed under promtool test rules:\n{detail}",
-    )
+    message = f"{test_file} failed under promtool test rules:\n{detail}"
+    return Locator(model.source).diag(spec_path_of(model, test_file), "T020", message)
+
+
+def run_test_file(model: Model, directory: Path, promtool: str, path: Path) -> UnitTestResult:
+    """`promtool test rules` on one file, run beside it (its rule_files are relative to it)."""
+    relative = PurePosixPath(path.relative_to(directory).as_posix())
+    run = run_command([promtool, "test", "rules", f"./{path.name}"], cwd=path.parent)  # never an option
+    if run.returncode == 0:
+        return UnitTestResult(relative, True)
+    output = run.output.replace(f"Unit Testing:  {path.name}", "").strip()
+    return UnitTestResult(relative, False, output, [_failure(model, relative, output)])
 
 
 def run_test_files(model: Model, directory: Path, promtool: str) -> list[UnitTestResult]:
-    """Run every tests/*_test.yml below `directory`, in parallel, one promtool process per file."""
-    from erpgo_monctl.verify.tools import TOOL_TIMEOUT_S
-
-    files = sorted((directory / "tests").glob("*_test.yml"))
-
-    def run(path: Path) -> UnitTestResult:
-        relative = PurePosixPath(path.relative_to(directory).as_posix())
-        try:
-            proc = subprocess.run(
-                [promtool, "test", "rules", f"./{path.name}"],  # never an option, whatever the name
-                cwd=path.parent,
-                capture_output=True,
-                text=True,
-                timeout=TOOL_TIMEOUT_S,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            output = f"promtool timed out after {TOOL_TIMEOUT_S}s"
-            return UnitTestResult(relative, False, output, [_failure(model, relative, output)])
-        if proc.returncode == 0:
-            return UnitTestResult(relative, True)
-        output = (proc.stdout + proc.stderr).replace(f"Unit Testing:  {path.name}", "").strip()
-        return UnitTestResult(relative, False, output, [_failure(model, relative, output)])
-
-    with ThreadPoolExecutor(max_workers=max(1, min(len(files), os.cpu_count() or 1))) as pool:
-        return list(pool.map(run, files))
-
-
-def run_tests(model: Model) -> list[UnitTestResult]:
-    """Render `model` into a fresh temporary directory and run all of its unit tests there."""
-    from erpgo_monctl.pipeline import render_model
-    from erpgo_monctl.verify.tools import require
-
-    promtool = require("promtool")
-    amtool = require("amtool") if model.spec.alertmanager and model.spec.alertmanager.route_tests else ""
-    files = render_model(model)
-    with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
-        root = Path(tmp)
-        for relative, content in files.items():
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        results = run_test_files(model, root, promtool)
-        if amtool:
-            results += run_route_tests(model, root, amtool)
-        return results
+    """Run every unit-test file below `directory` (the layout's `tests` placement), in parallel."""
+    placement = COMPOSE["tests"]
+    files = sorted((directory / placement.path).glob(placement.pattern or "*_test.yml"))
+    return run_parallel([partial(run_test_file, model, directory, promtool, path) for path in files])
 
 
 def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTestResult]:
     """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`."""
-    from erpgo_monctl.validate import Context
-    from erpgo_monctl.verify.tools import TOOL_TIMEOUT_S
-
-    config = directory / "configs" / "alertmanager.yml"
-    ctx = Context(model)
+    config = directory / COMPOSE.path("alertmanager")
+    locator = Locator(model.source)
     results = []
     assert model.spec.alertmanager is not None
     for index, test in enumerate(model.spec.alertmanager.route_tests):
@@ -130,19 +84,16 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
             "--",  # spec text after this is never read as an option (a label key `--help`)
             *labels,
         ]
-        try:
-            proc = subprocess.run(argv, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False)
-        except subprocess.TimeoutExpired:
-            proc = subprocess.CompletedProcess(argv, 1, "", f"amtool timed out after {TOOL_TIMEOUT_S}s")
-        if proc.returncode == 0:
+        run = run_command(argv)
+        if run.returncode == 0:
             results.append(UnitTestResult(where, True))
             continue
-        output = (proc.stdout + proc.stderr).strip()
+        output = run.output.strip()
         message = (
             f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
             f"amtool says: {' '.join(output.split())}"
         )
-        diag = ctx.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
+        diag = locator.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
         results.append(UnitTestResult(where, False, output, [diag]))
     return results
 

@@ -1,18 +1,25 @@
 """Running the real checkers on a rendered tree: promtool, amtool, the Compose schema, dashboard rules.
 
+Which checker runs on which file comes from the layout table (resolve/layout.py); every
+checker of a tree runs in one parallel runner (`run_parallel`), shared with `monctl test`.
 A missing binary is an error of its own (exit 3) that says how to install it.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, get_args
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, ToolMissingError
+from erpgo_monctl.resolve.layout import COMPOSE, Checker, Layout
 
 INSTALL_HINTS = {
     "promtool": "install it with `apt-get install prometheus` (Debian/Ubuntu) or from prometheus.io/download",
@@ -20,12 +27,6 @@ INSTALL_HINTS = {
     "or from prometheus.io/download",
 }
 TOOL_TIMEOUT_S = 300
-# files every rendered tree has (SPEC.md output layout); rule files depend on the spec
-REQUIRED_FILES = (
-    "docker-compose.monitoring.yml",
-    "configs/grafana/provisioning/datasources/datasources.yml",
-    "configs/grafana/provisioning/dashboards/dashboards.yml",
-)
 
 
 @dataclass
@@ -61,24 +62,45 @@ def operand(path: Path) -> str:
     return f"./{text}" if text.startswith("-") else text
 
 
+Result = TypeVar("Result")
+
+
+def run_parallel(tasks: Sequence[Callable[[], Result]]) -> list[Result]:
+    """Run every task (most wait on a subprocess) on one thread per core; results in the order given."""
+    if len(tasks) <= 1:
+        return [task() for task in tasks]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(tasks), os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda task: task(), tasks))
+
+
+@dataclass(frozen=True)
+class ToolRun:
+    """How one checker command ended: its exit code (None when it timed out) and its output."""
+
+    returncode: int | None
+    output: str
+
+
+def run_command(argv: Sequence[str], cwd: Path | None = None) -> ToolRun:
+    """One checker process, bounded by TOOL_TIMEOUT_S."""
+    try:
+        proc = subprocess.run(
+            list(argv), cwd=cwd, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return ToolRun(None, f"{argv[0]} timed out after {TOOL_TIMEOUT_S}s")
+    return ToolRun(proc.returncode, proc.stdout + proc.stderr)
+
+
 def run_tool(name: str, argv: list[str], file: Path) -> CheckResult:
     """Run one checker command; its output becomes diagnostics on failure."""
-    try:
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:
-        return CheckResult(
-            name,
-            False,
-            [
-                Diagnostic(
-                    str(file), 1, 1, "", "T002", "error", f"{argv[0]} timed out after {TOOL_TIMEOUT_S}s"
-                )
-            ],
-        )
-    if proc.returncode == 0:
+    run = run_command(argv)
+    if run.returncode is None:
+        return CheckResult(name, False, [Diagnostic(str(file), 1, 1, "", "T002", "error", run.output)])
+    if run.returncode == 0:
         return CheckResult(name, True)
-    output = (proc.stdout + proc.stderr).strip().splitlines()
-    lines = [line.strip() for line in output if line.strip()] or [f"exit code {proc.returncode}"]
+    output = run.output.strip().splitlines()
+    lines = [line.strip() for line in output if line.strip()] or [f"exit code {run.returncode}"]
     return CheckResult(
         name, False, [Diagnostic(str(file), 1, 1, "", "T001", "error", f"{name}: {line}") for line in lines]
     )
@@ -140,12 +162,13 @@ def check_compose(path: Path) -> CheckResult:
     return CheckResult("compose: Compose Specification schema", not found, found)
 
 
-def check_dashboards(directory: Path) -> CheckResult:
+def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
     """Grafana dashboards: the published dashboard schema plus our own rules (no Grafana server here)."""
+    from erpgo_monctl.load.json_source import json_source
     from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
     name = "grafana: dashboard schema and rules"
-    datasources = directory / "configs/grafana/provisioning/datasources/datasources.yml"
+    datasources = directory / layout.path("grafana_datasources")
     found: list[Diagnostic] = []
     try:
         document = _load_yaml(datasources) if datasources.is_file() else {}
@@ -154,14 +177,16 @@ def check_dashboards(directory: Path) -> CheckResult:
     except Unreadable as exc:
         found.append(exc.diagnostic)
         uids = set()
-    for path in sorted((directory / "configs/grafana/dashboards").rglob("*.json")):
+    placement = layout["grafana_dashboards"]
+    for path in sorted((directory / placement.path).glob(placement.pattern or "*.json")):
         try:
             doc = _load_json(path)
         except Unreadable as exc:
             found.append(exc.diagnostic)
             continue
-        found += check_dashboard_schema(doc, file=str(path), schema_path=bundled_schema_path())
-        found += check_dashboard(doc, file=str(path), provisioned_uids=uids)
+        source = json_source(path.read_text(encoding="utf-8"), str(path))  # _load_json read it as UTF-8
+        found += check_dashboard_schema(doc, file=str(path), schema_path=bundled_schema_path(), source=source)
+        found += check_dashboard(doc, file=str(path), provisioned_uids=uids, source=source)
     return CheckResult(name, not found, found)
 
 
@@ -198,58 +223,77 @@ def check_secrets(compose: Path, secrets_dir: Path | None) -> CheckResult | None
     return CheckResult("secrets: present and readable by their services", not found, found)
 
 
-def check_tree(directory: Path, secrets_dir: Path | None = None) -> list[CheckResult]:
-    """Every checker that applies to a rendered compose tree and its secrets (kubernetes: kubernetes.py)."""
-    configs = directory / "configs"
-    if not (configs / "prometheus.yml").is_file():
+# The order `monctl check` reports in (the Checker literal's order); files of one checker in layout order.
+CHECKER_ORDER: tuple[Checker, ...] = get_args(Checker)
+
+
+def _checker_tasks(
+    directory: Path, layout: Layout, checker: Checker, tools: dict[str, str]
+) -> list[Callable[[], CheckResult]]:
+    """The checks of every file `checker` takes in the tree (the layout says which)."""
+    files: list[Path] = []
+    for placement in layout.placements:
+        if placement.checker != checker:
+            continue
+        base = directory / placement.path
+        if placement.pattern is None:
+            files += [base] if base.is_file() else []
+        else:
+            files += sorted(path for path in base.glob(placement.pattern) if path.is_file())
+    if checker == "grafana-dashboard":
+        return [partial(check_dashboards, directory, layout)] if files else []
+    if checker == "compose-schema":
+        return [partial(check_compose, path) for path in files]
+    return [partial(run_tool, *_command(checker, path, tools), path) for path in files]
+
+
+def _command(checker: Checker, path: Path, tools: dict[str, str]) -> tuple[str, list[str]]:
+    """(name shown, argv) of the command-line checker `checker` on `path`."""
+    promtool, amtool = tools["promtool"], tools["amtool"]
+    if checker == "promtool-config":
+        return "promtool check config", [promtool, "check", "config", operand(path)]
+    if checker == "promtool-rules":
+        return f"promtool check rules {path.name}", [promtool, "check", "rules", operand(path)]
+    if checker == "amtool-config":
+        return "amtool check-config", [amtool, "check-config", operand(path)]
+    return f"promtool test rules {path.name}", [promtool, "test", "rules", operand(path)]
+
+
+def check_tree(
+    directory: Path, layout: Layout = COMPOSE, secrets_dir: Path | None = None
+) -> list[CheckResult]:
+    """Every checker that applies to a rendered compose tree, run in parallel, then its secrets.
+
+    The CLI picks the kubernetes checker for a kubernetes tree.
+    """
+    config = directory / layout.path("prometheus")
+    if not config.is_file():
         raise MonctlError(
-            f"{directory} does not look like monctl output (no configs/prometheus.yml, no "
+            f"{directory} does not look like monctl output (no {layout.path('prometheus')}, no "
             "kustomization.yaml): run `monctl render SPEC --out DIR` first",
             "T005",
         )
-    promtool, amtool = require("promtool"), require("amtool")
-    results = [
-        run_tool(
-            "promtool check config",
-            [promtool, "check", "config", operand(configs / "prometheus.yml")],
-            configs / "prometheus.yml",
+    tools = {"promtool": require("promtool"), "amtool": require("amtool")}
+    compose = directory / COMPOSE.path("compose")  # absent from other targets' trees: no service runs
+    missing = []
+    for placement in layout.placements:
+        # a file is needed when every tree has it, or when the compose file runs the service reading it
+        needed = placement.required or (
+            placement.service is not None and _compose_runs(compose, placement.service)
         )
-    ]
-    for rules in sorted(configs.glob("*_rules.yml")):
-        results.append(
-            run_tool(
-                f"promtool check rules {rules.name}", [promtool, "check", "rules", operand(rules)], rules
-            )
-        )
-    alertmanager = configs / "alertmanager.yml"
-    compose = directory / "docker-compose.monitoring.yml"
-    # a spec without `alertmanager:` renders neither the file nor the service; with the service it is needed
-    required_files = list(REQUIRED_FILES)
-    if alertmanager.exists() or _compose_runs(compose, "alertmanager"):
-        results.append(
-            run_tool("amtool check-config", [amtool, "check-config", operand(alertmanager)], alertmanager)
-        )
-        required_files.append("configs/alertmanager.yml")
-    for required in required_files:
-        if not (directory / required).exists():
-            message = f"{required} is missing: the contract's output layout requires it; render again"
-            results.append(
+        if needed and not (directory / placement.path).exists():
+            message = f"{placement.path} is missing: the contract's output layout requires it; render again"
+            missing.append(
                 CheckResult(
-                    f"layout: {required}",
+                    f"layout: {placement.path}",
                     False,
-                    [Diagnostic(str(directory / required), 0, 0, "", "T004", "error", message)],
+                    [Diagnostic(str(directory / placement.path), 0, 0, "", "T004", "error", message)],
                 )
             )
-    if compose.is_file():
-        results.append(check_compose(compose))
-        if (secrets := check_secrets(compose, secrets_dir)) is not None:
-            results.append(secrets)
-    if (configs / "grafana/dashboards").is_dir():
-        results.append(check_dashboards(directory))
-    tests = directory / "tests"
-    if tests.is_dir():
-        for test in sorted(tests.glob("*.yml")):
-            results.append(
-                run_tool(f"promtool test rules {test.name}", [promtool, "test", "rules", operand(test)], test)
-            )
+    tasks = {checker: _checker_tasks(directory, layout, checker, tools) for checker in CHECKER_ORDER}
+    results = run_parallel([task for checker in CHECKER_ORDER for task in tasks[checker]])
+    before = sum(len(tasks[checker]) for checker in CHECKER_ORDER[:3])  # the config and rule checks
+    results = results[:before] + missing + results[before:]
+    if compose.is_file() and (secrets := check_secrets(compose, secrets_dir)) is not None:
+        results.append(secrets)
     return results

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from erpgo_monctl.pipeline import load_model
-from erpgo_monctl.render import render_all
+from erpgo_monctl.pipeline import load_model, render_model
 from erpgo_monctl.render.kubernetes import render
 from erpgo_monctl.render.kubernetes.resources import object_name, unique_names
 from erpgo_monctl.resolve.model import Model
@@ -14,7 +13,7 @@ from tests.render.kubernetes.conftest import MINIMAL, Tree, load, resources
 
 
 def compose_groups(model: Model) -> dict[str, dict[str, object]]:
-    tree = render_all(model)
+    tree = render_model(model)
     found = {}
     for name in ("alert_rules.yml", "recording_rules.yml", "slo_rules.yml"):
         path = next((p for p in tree if p.name == name), None)

@@ -9,7 +9,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from erpgo_monctl.cli import app
-from erpgo_monctl.render import render_all
+from erpgo_monctl.pipeline import render_model
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.write import drift
 from tests.conftest import ERPGO_SPEC, REPO
@@ -80,7 +80,7 @@ def test_kustomization_lists_every_resource_and_nothing_else(erpgo_kubernetes: T
 
 
 def test_compose_render_has_no_kubernetes_files(erpgo_model: Model) -> None:
-    assert not any(p.name == "kustomization.yaml" for p in render_all(erpgo_model))
+    assert not any(p.name == "kustomization.yaml" for p in render_model(erpgo_model))
 
 
 def test_out_kubernetes_is_the_committed_render_of_erpgo(erpgo_kubernetes: Tree) -> None:
@@ -100,5 +100,6 @@ def test_render_check_with_target_kubernetes(tmp_path: Path) -> None:
 def test_unknown_target_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["render", str(ERPGO_SPEC), "--target", "helm", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2
-    assert "--target 'helm': use one of compose, kubernetes" in result.stderr
+    assert "error[E007]: --target: 'helm' is not a render target" in result.stderr
+    assert "use one of compose, kubernetes" in result.stderr
     assert not (tmp_path / "o").exists()

@@ -25,8 +25,7 @@ from erpgo_monctl.render.kubernetes.resources import (
     resource,
     unique_names,
 )
-from erpgo_monctl.render.rules import build_alert_rules, build_recording_rules
-from erpgo_monctl.render.slo import build_slo_rules
+from erpgo_monctl.render.rules import build_alert_rules, build_recording_rules, build_slo_rules
 from erpgo_monctl.resolve.model import Model
 
 RULE_KINDS = ("alerts", "recording", "slo")  # the compose rule files, in rule_files order

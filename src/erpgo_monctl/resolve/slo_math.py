@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-from erpgo_monctl.spec.rules import SLO, AlertRule, SLOAlert
+from erpgo_monctl.spec.rules import SLO, AlertRule, LatencySLI, SLIByEvents, SLIByLatency, SLOAlert
 from erpgo_monctl.spec.types import duration_seconds
-
-if TYPE_CHECKING:
-    from erpgo_monctl.resolve.model import Model
-    from erpgo_monctl.spec.observability import Dashboard
 
 AlertKind = Literal["page", "ticket"]
 SIGNIFICANT_DIGITS = 12
@@ -141,34 +138,29 @@ def _selector(metric: str, *matchers: str) -> str:
 
 def sli_errors_expr(slo: SLO, window: str) -> str:
     """PromQL for the bad events of `slo` over `window` (a rate, or whatever unit the SLI uses)."""
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         return slo.sli.events.errors.strip().replace("{{window}}", window)
-    latency = slo.sli.latency
-    assert latency is not None
-    return f"{sli_total_expr(slo, window)} - {_latency_good(slo, window)}"
+    return f"{sli_total_expr(slo, window)} - {_latency_good(slo.sli.latency, window)}"
 
 
 def sli_total_expr(slo: SLO, window: str) -> str:
     """PromQL for all events of `slo` over `window`."""
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         return slo.sli.events.total.strip().replace("{{window}}", window)
     latency = slo.sli.latency
-    assert latency is not None
     return f"sum(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
 
 
-def _latency_good(slo: SLO, window: str) -> str:
-    latency = slo.sli.latency
-    assert latency is not None
+def _latency_good(latency: LatencySLI, window: str) -> str:
     bucket = _selector(latency.metric + "_bucket", latency.selector, le_matcher(latency.threshold))
     return f"sum(rate({bucket}[{window}]))"
 
 
 def sli_error_ratio_expr(slo: SLO, window: str) -> str:
     """`slo:sli_error:ratio_rate<window>` for a short window: bad / all over that window."""
-    if slo.sli.events is not None:
+    if isinstance(slo.sli, SLIByEvents):
         return f"({sli_errors_expr(slo, window)}) / ({sli_total_expr(slo, window)})"
-    return f"1 - ({_latency_good(slo, window)} / {sli_total_expr(slo, window)})"
+    return f"1 - ({_latency_good(slo.sli.latency, window)} / {sli_total_expr(slo, window)})"
 
 
 def period_error_ratio_expr(slo: SLO) -> str:
@@ -220,12 +212,16 @@ def _default_text(
     summary = f"SLO {slo.name} of {slo.service} is burning its error budget {speed}"
     clauses = [f"above {clean(f)}x the budget over {w.long} and {w.short}" for w, f in conditions]
     fastest = max(f for _, f in conditions)
-    latency = slo.sli.latency
-    what = f"requests answered within {clean(latency.threshold)}s" if latency else "good events"
+    what = (
+        f"requests answered within {clean(slo.sli.latency.threshold)}s"
+        if isinstance(slo.sli, SLIByLatency)
+        else "good events"
+    )
+    lasts = _human(seconds(slo.window) / fastest) if fastest else "no time"
     description = (
         f"Objective: {clean(slo.objective)}% {what} over {slo.window} "
         f"(error budget {clean(error_budget(slo))}). The error ratio is {', or '.join(clauses)}. "
-        f"At {clean(fastest)}x the {slo.window} budget lasts {_human(seconds(slo.window) / fastest)}."
+        f"At {clean(fastest)}x the {slo.window} budget lasts {lasts}."
     )
     if slo.description:
         description += "\n" + slo.description.strip()
@@ -258,127 +254,6 @@ def burn_alerts(slo: SLO) -> list[BurnAlert]:
     return alerts
 
 
-def model_burn_alerts(model: Model, slo: SLO) -> list[BurnAlert]:
-    """burn_alerts(slo), built once per model (the rules, runbooks and tests renderers all read them)."""
-    cache: dict[int, list[BurnAlert]] = model.cache.setdefault("burn_alerts", {})
-    key = id(slo)  # stable: the model's spec keeps every SLO alive
-    if key not in cache:
-        cache[key] = burn_alerts(slo)
-    return list(cache[key])
-
-
-def slo_inhibit_rules(model: Model) -> list[dict[str, Any]]:
-    """Alertmanager inhibit rule: a firing page silences the ticket of the same SLO and service."""
-    if not any(not s.alerting.page.disable and not s.alerting.ticket.disable for s in model.spec.slos):
-        return []
-    return [
-        {
-            "source_matchers": ['slo_alert="page"'],
-            "target_matchers": ['slo_alert="ticket"'],
-            "equal": ["slo", "service"],
-        }
-    ]
-
-
-def slo_dashboards(model: Model) -> list[Dashboard]:
-    """One Grafana dashboard per service with SLOs: objective, SLI, budget left, burn rate per window."""
-    from erpgo_monctl.spec.observability import Dashboard, Panel, Query
-
-    by_service: dict[str, list[SLO]] = {}
-    for slo in model.spec.slos:
-        by_service.setdefault(slo.service, []).append(slo)
-    dashboards = []
-    for service, slos in sorted(by_service.items()):
-        panels: list[Panel] = []
-        for slo in slos:
-            sel = "{" + slo_matchers(slo) + "}"
-            budget = clean(error_budget(slo))
-            period = slo.window
-            panels += [
-                Panel(
-                    title=f"{slo.name}: objective",
-                    type="stat",
-                    unit="percentunit",
-                    decimals=3,
-                    width=6,
-                    height=4,
-                    queries=[Query(expr=f"slo:objective:ratio{sel}", instant=True)],
-                ),
-                Panel(
-                    title=f"{slo.name}: SLI over {period}",
-                    type="stat",
-                    unit="percentunit",
-                    decimals=3,
-                    width=6,
-                    height=4,
-                    queries=[Query(expr=f"1 - slo:sli_error:ratio_rate{period}{sel}")],
-                ),
-                Panel(
-                    title=f"{slo.name}: error budget remaining ({period})",
-                    type="stat",
-                    unit="percentunit",
-                    decimals=1,
-                    width=6,
-                    height=4,
-                    queries=[Query(expr=f"slo:period_error_budget_remaining:ratio{sel}")],
-                ),
-                Panel(
-                    title=f"{slo.name}: current burn rate",
-                    type="stat",
-                    decimals=2,
-                    width=6,
-                    height=4,
-                    description=f"error ratio over {CURRENT_BURN_WINDOW} / error budget ({budget})",
-                    queries=[Query(expr=f"slo:current_burn_rate:ratio{sel}")],
-                ),
-                Panel(
-                    title=f"{slo.name}: SLI over time",
-                    type="timeseries",
-                    unit="percentunit",
-                    width=8,
-                    queries=[
-                        Query(expr=f"1 - slo:sli_error:ratio_rate{w}{sel}", legend=f"SLI {w}")
-                        for w in ("5m", "1h", period)
-                    ]
-                    + [Query(expr=f"slo:objective:ratio{sel}", legend="objective")],
-                ),
-                Panel(
-                    title=f"{slo.name}: error budget remaining",
-                    type="timeseries",
-                    unit="percentunit",
-                    width=8,
-                    queries=[
-                        Query(
-                            expr=f"slo:period_error_budget_remaining:ratio{sel}",
-                            legend=f"remaining of the {period} budget",
-                        )
-                    ],
-                ),
-                Panel(
-                    title=f"{slo.name}: burn rate per window",
-                    type="timeseries",
-                    width=8,
-                    description="error ratio / error budget; 1 spends the budget exactly over the SLO window",
-                    queries=[
-                        Query(expr=f"slo:sli_error:ratio_rate{w}{sel} / {budget}", legend=w)
-                        for w in SHORT_WINDOWS
-                    ],
-                ),
-            ]
-        dashboards.append(
-            Dashboard(
-                title=f"SLOs: {service}",
-                uid=f"slo-{service}"[:40],
-                tags=["slo", service],
-                refresh="1m",
-                time_from="now-7d",
-                description=f"Service level objectives of {service} (generated from slos:)",
-                panels=panels,
-            )
-        )
-    return dashboards
-
-
 def event_labels(slo: SLO) -> dict[str, str]:
     """Labels every recorded series and alert of `slo` carries."""
     return {"slo": slo.name, "service": slo.service}
@@ -396,11 +271,11 @@ def placeholder_problem(query: str) -> str | None:
     return "has no {{window}} placeholder: write it where the range goes, e.g. rate(x_total[{{window}}])"
 
 
-def slo_alert_names(model: Model) -> set[str]:
+def slo_alert_names(slos: Sequence[SLO]) -> set[str]:
     """Names of the SLO burn-rate alerts (those burn_alerts would build), without building them."""
     return {
         alert_name(slo, kind)
-        for slo in model.spec.slos
+        for slo in slos
         for kind in ("page", "ticket")
         if not getattr(slo.alerting, kind).disable
     }

@@ -7,7 +7,7 @@ from decimal import Decimal
 import promql_parser
 import pytest
 
-from erpgo_monctl.resolve.slo import (
+from erpgo_monctl.resolve.slo_math import (
     BURN_WINDOWS,
     alert_name,
     burn_alerts,
@@ -21,11 +21,8 @@ from erpgo_monctl.resolve.slo import (
     ratio_windows,
     sli_error_ratio_expr,
     sli_errors_expr,
-    slo_dashboards,
-    slo_inhibit_rules,
 )
 from erpgo_monctl.spec.rules import SLO
-from tests.slo_specs import AVAILABILITY, model_of, spec_text
 
 
 def slo(**changes: object) -> SLO:
@@ -207,40 +204,3 @@ def test_placeholder_problems_explain_the_fix() -> None:
     assert placeholder_problem("rate(x[{{window}}])") is None
     assert "without spaces" in (placeholder_problem("rate(x[{{ window }}])") or "")
     assert "{{window}}" in (placeholder_problem("rate(x[5m])") or "")
-
-
-def test_inhibit_rule_silences_the_ticket_of_the_same_slo() -> None:
-    assert slo_inhibit_rules(model_of(spec_text())) == [
-        {
-            "source_matchers": ['slo_alert="page"'],
-            "target_matchers": ['slo_alert="ticket"'],
-            "equal": ["slo", "service"],
-        }
-    ]
-    assert slo_inhibit_rules(model_of(spec_text(slos=""))) == []
-
-
-def test_one_dashboard_per_service_reading_the_recorded_series() -> None:
-    latency = """\
-- name: latency
-  service: api
-  objective: 99
-  window: 7d
-  sli: {latency: {metric: http_request_duration_seconds, threshold: 0.5}}
-"""
-    model = model_of(spec_text(slos=AVAILABILITY + latency))
-    (dashboard,) = slo_dashboards(model)
-    assert dashboard.uid == "slo-api" and "slo" in dashboard.tags
-    exprs = [q.expr for panel in dashboard.panels for q in panel.queries]
-    for record in (
-        "slo:objective:ratio",
-        "slo:period_error_budget_remaining:ratio",
-        "slo:current_burn_rate:ratio",
-        "slo:sli_error:ratio_rate30d",
-        "slo:sli_error:ratio_rate7d",
-        "slo:sli_error:ratio_rate3d",
-    ):
-        assert any(record in e for e in exprs), record
-    assert any('slo="latency"' in e and "/ 0.01" in e for e in exprs)
-    for expr in exprs:
-        promql_parser.parse(expr)

@@ -1,4 +1,4 @@
-"""The SLO test stories behind the generated promtool tests, shared by render (tests/) and validate.
+"""The SLO test plans: the promtool test documents generated for every SLO, and why scenarios are left out.
 
 SLO tests feed synthetic traffic (slo_inputs) through the real rule file and expect what
 the burn-rate math says. Expectations come from simulating every window twice, with the
@@ -10,25 +10,24 @@ behaviour, not rounding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
-from erpgo_monctl.render.rules import alert_rule_entry
-from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.resolve.slo import (
-    BurnAlert,
+from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.resolve.layout import rule_file_path
+from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
+from erpgo_monctl.resolve.slo_math import (
     BurnWindow,
     clean,
     error_budget,
-    model_burn_alerts,
     ratio_windows,
     seconds,
     significant,
     slo_matchers,
 )
-from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
+from erpgo_monctl.resolve.slo_rules import BurnRateAlert, SLORules
 from erpgo_monctl.spec.rules import SLO
 
 # Events per minute in generated scenarios. Every increment is a whole number: promtool expands
@@ -176,10 +175,10 @@ def _expand(text: str, labels: dict[str, str]) -> str:
 class SLOTests:
     """Builds the promtool test groups of one SLO."""
 
-    def __init__(self, model: Model, slo: SLO) -> None:
-        self.model, self.slo = model, slo
+    def __init__(self, slo: SLO, alerts: tuple[BurnRateAlert, ...]) -> None:
+        self.slo = slo
         self.budget = error_budget(slo)
-        self.alerts = model_burn_alerts(model, slo)
+        self.alerts = alerts
         self.input: SLIInput = sli_input(slo)
         self.labels = {"service": slo.service, "slo": slo.name, **self.input.labels}
         self.skipped: list[str] = []
@@ -190,11 +189,10 @@ class SLOTests:
             for c in (sli or self.input).counters
         ]
 
-    def _expected(self, alert: BurnAlert) -> dict[str, Any]:
-        entry = alert_rule_entry(self.model, alert.rule)
+    def expected(self, alert: BurnRateAlert) -> dict[str, Any]:
         return {
-            "exp_labels": {**self.input.labels, **entry["labels"]},
-            "exp_annotations": {k: _expand(v, self.labels) for k, v in entry["annotations"].items()},
+            "exp_labels": {**self.input.labels, **alert.rule.labels},
+            "exp_annotations": {k: _expand(v, self.labels) for k, v in alert.rule.annotations.items()},
         }
 
     def simulated(self, story: Story) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
@@ -214,8 +212,8 @@ class SLOTests:
         checks = []
         for minute, indexes in outcomes:
             firing = [self.alerts[i] for i in indexes]
-            for alertname in dict.fromkeys(a.rule.alert for a in self.alerts):
-                expected = [self._expected(a) for a in firing if a.rule.alert == alertname]
+            for alertname in dict.fromkeys(a.rule.name for a in self.alerts):
+                expected = [self.expected(a) for a in firing if a.rule.name == alertname]
                 checks.append(
                     {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
                 )
@@ -339,25 +337,50 @@ class SLOTests:
         return stories
 
 
-def slo_test_file(model: Model, slo: SLO) -> tuple[dict[str, Any] | None, list[str]]:
-    """The promtool test document of `slo` and notes on scenarios left out; None when no input can be made."""
-    try:
-        builder = SLOTests(model, slo)
-        groups = builder.groups()
-    except Unsupported as exc:
-        return None, [str(exc)]
-    doc = {"rule_files": ["../configs/slo_rules.yml"], "evaluation_interval": "1m", "tests": groups}
-    return doc, builder.skipped
+@dataclass(frozen=True)
+class SLOTestPlan:
+    """What the generated promtool tests of one SLO assert, and which scenarios are left out (notes).
 
-
-def slo_test_notes(model: Model, slo: SLO) -> tuple[bool, list[str]]:
-    """What slo_test_file would say, without building the document: (whether it can, its notes).
-
-    Validation runs this for every SLO: only the input derivation and the alert scenarios
-    can fail or be left out; the recording-rule groups always build once the input does.
+    With `feasible` False there are no tests and the first note says why. The promtool
+    document (`document`) is the plan written out: built on first use and kept, because
+    validation needs only the notes and a spec of 2,000 SLOs would pay seconds for it.
     """
+
+    slo: SLO
+    spec_path: PathKey
+    feasible: bool
+    notes: tuple[str, ...]
+    burn_alerts: tuple[BurnRateAlert, ...] = field(repr=False)
+
+    @cached_property
+    def document(self) -> dict[str, Any] | None:
+        """The promtool test document (`tests/slo_<name>_test.yml`), None when not feasible."""
+        if not self.feasible:
+            return None
+        try:
+            groups = SLOTests(self.slo, self.burn_alerts).groups()
+        except Unsupported:  # the notes were made by the same derivation: not reached
+            return None
+        return {"rule_files": [f"../{rule_file_path('slo')}"], "evaluation_interval": "1m", "tests": groups}
+
+
+def slo_test_plan(rules: SLORules) -> SLOTestPlan:
+    """The test plan of one SLO from its generated rules (their final labels and annotations).
+
+    Only the input derivation and the alert scenarios can fail or be left out; the
+    recording-rule groups always build once the input does.
+    """
+    slo = rules.slo
+    path: PathKey = ("slos", rules.index, "name")
+
+    def infeasible(why: str) -> SLOTestPlan:
+        return SLOTestPlan(slo, path, False, (why,), rules.burn_alerts)
+
+    longest = max((seconds(a.conditions[-1][0].long) for a in rules.burn_alerts), default=Decimal(0))
+    if seconds(slo.window) < longest:  # validation refuses it (E405); nothing to simulate
+        return infeasible("the SLO window is shorter than its alert windows")
     try:
-        builder = SLOTests(model, slo)
+        builder = SLOTests(slo, rules.burn_alerts)
         asserted: set[int] = set()  # alerts some test expects to fire: their annotations must expand
         for story in builder.stories():
             outcomes, fragile = builder.simulated(story)
@@ -365,7 +388,7 @@ def slo_test_notes(model: Model, slo: SLO) -> tuple[bool, list[str]]:
             if fragile is not None:
                 builder.skipped.append(f"{story.name}: {fragile}")
         for index in sorted(asserted):
-            builder._expected(builder.alerts[index])
+            builder.expected(builder.alerts[index])
     except Unsupported as exc:
-        return False, [str(exc)]
-    return True, builder.skipped
+        return infeasible(str(exc))
+    return SLOTestPlan(slo, path, True, tuple(builder.skipped), rules.burn_alerts)

@@ -12,9 +12,8 @@ import pytest
 import yaml
 
 from erpgo_monctl.render.alertmanager import build_alertmanager_config
-from erpgo_monctl.render.slo import build_slo_rules, render
+from erpgo_monctl.render.rules import build_slo_rules, render
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.resolve.slo import slo_dashboards
 from tests.conftest import need
 from tests.slo_specs import AVAILABILITY, model_of, spec_text
 
@@ -121,7 +120,7 @@ def test_disabled_ticket_is_not_rendered_and_needs_no_inhibit_rule() -> None:
 
 
 def test_no_slos_no_file() -> None:
-    assert render(model_of(spec_text(slos=""))) == {}
+    assert PurePosixPath("configs/slo_rules.yml") not in render(model_of(spec_text(slos="")))
 
 
 def test_alertmanager_inhibits_the_ticket_while_the_page_fires(rendered: dict[PurePosixPath, bytes]) -> None:
@@ -171,11 +170,12 @@ def test_prometheus_loads_the_rule_file(rendered: dict[PurePosixPath, bytes]) ->
 
 
 def test_slo_dashboards_are_rendered_valid_by_grafana(erpgo_model: Model) -> None:
-    """slo_dashboards() feed Model.dashboards, so the Grafana renderer writes one per service."""
+    """The generated dashboards end Model.dashboards, so the Grafana renderer writes one per service."""
     from erpgo_monctl.render import grafana
     from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
 
-    assert [d.uid for d in erpgo_model.dashboards][-1:] == [d.uid for d in slo_dashboards(erpgo_model)]
+    generated = [g.dashboard.uid for g in erpgo_model.generated_dashboards]
+    assert [d.uid for d in erpgo_model.dashboards][-1:] == generated
     files = grafana.render(erpgo_model)
     doc = json.loads(files[PurePosixPath("configs/grafana/dashboards/slo-erpgo-api.json")])
     assert len(doc["panels"]) == 14  # 7 per SLO
