@@ -48,6 +48,17 @@ def test_the_minimal_tree_passes_the_real_checkers(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_the_minimal_spec_renders_for_kubernetes_without_alertmanager_resources(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["render", str(CASES / "minimal.yaml"), "--target", "kubernetes", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    kinds = {yaml.safe_load(p.read_text())["kind"] for p in out.glob("*.yaml")}
+    assert "ScrapeConfig" in kinds
+    assert not kinds & {"AlertmanagerConfig", "Secret"}  # no `alertmanager:`: nothing routes alerts
+
+
 @pytest.fixture(scope="module")
 def bookstore(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bookstore") / "out"
@@ -82,3 +93,19 @@ def test_absolute_secret_paths_are_used_as_written(bookstore: Path) -> None:
     assert alertmanager["global"]["smtp_auth_password_file"] == "/etc/alertmanager/secrets/smtp"
     compose = yaml.safe_load((bookstore / "docker-compose.monitoring.yml").read_text())
     assert sorted(compose["secrets"]) == ["grafana_admin_password", "pagerduty_key", "slack_webhook"]
+
+
+def test_no_erpgo_in_another_systems_kubernetes_tree(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["render", str(CASES / "bookstore.yaml"), "--target", "kubernetes", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8").replace("erpgo-monctl", "")
+        assert "erpgo" not in text.lower(), path
+    folders = {
+        yaml.safe_load(p.read_text())["metadata"]["annotations"]["grafana_folder"]
+        for p in out.glob("configmap-grafana-dashboard-*.yaml")
+    }
+    assert folders == {"bookstore"}  # generated SLO dashboards go to the spec's name, not "ERPGo"

@@ -198,14 +198,17 @@ def schema() -> None:
 def test_cmd(
     spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
+    target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run SLO/alert unit tests (promtool test rules) and routing expectations (amtool). Exit 0/1/3."""
     from erpgo_monctl.pipeline import load_model, run_unit_tests
+    from erpgo_monctl.render.targets import target_named
 
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, warnings = load_model(spec, env)
-        results = run_unit_tests(model)
+        results = run_unit_tests(model, target)
     except MonctlError as exc:
         fail(exc, fmt)
     failed = [r for r in results if not r.ok]
@@ -273,18 +276,21 @@ def lint(
 def routes(
     spec: Annotated[Path, typer.Argument(help="spec file", show_default=False)],
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
+    target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
 ) -> None:
     """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
     from erpgo_monctl.pipeline import load_model
+    from erpgo_monctl.render.targets import target_named
     from erpgo_monctl.report.routes import format_routing, route_report
     from erpgo_monctl.validate import Context
 
     try:
+        target_named(target)  # an unknown target is a usage error before any work
         model, _ = load_model(spec, env)
     except MonctlError as exc:
         fail(exc, fmt)
-    result = route_report(model)
+    result = route_report(model, target)
     ctx = Context(model)
     problems = [
         ctx.diag(

@@ -99,21 +99,25 @@ def render_model(model: Model, target: str = "compose") -> Files:
     return render_target(model, target_named(target))
 
 
-def run_unit_tests(model: Model) -> list[UnitTestResult]:
-    """Render `model` into a fresh temporary directory and run its unit tests and route tests there."""
+def run_unit_tests(model: Model, target: str = "compose") -> list[UnitTestResult]:
+    """Render `model` for `target` into a fresh temporary directory and run its unit tests and route
+    tests there (kubernetes: on the rule groups inside the PrometheusRules and the operator's merge)."""
+    from erpgo_monctl.verify.kubernetes import run_kubernetes_tests
     from erpgo_monctl.verify.testing import run_route_tests, run_test_files
     from erpgo_monctl.verify.tools import require
 
-    promtool = require("promtool")
-    am = model.spec.alertmanager
-    amtool = require("amtool") if am is not None and am.route_tests else ""
-    files = render_model(model)
+    files = render_model(model, target)
     with tempfile.TemporaryDirectory(prefix="monctl-test-") as tmp:
         root = Path(tmp)
         for relative, content in files.items():
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            destination = root / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(content)
+        if target == "kubernetes":
+            return run_kubernetes_tests(model, root)
+        promtool = require("promtool")
+        am = model.spec.alertmanager
+        amtool = require("amtool") if am is not None and am.route_tests else ""
         results = run_test_files(model, root, promtool)
         if amtool:
             results += run_route_tests(model, root, amtool)

@@ -190,3 +190,45 @@ def test_check_cli_recognises_a_kubernetes_tree(minimal_dir: Path, tmp_path: Pat
     result = runner.invoke(app, ["check", str(copy)])
     assert result.exit_code == 0, result.stderr
     assert "ok   kustomization: lists every resource" in result.stderr
+
+
+def test_child_routes_are_held_to_the_route_schema() -> None:
+    """The CRD preserves unknown fields below spec.route.routes; the operator does not read them."""
+    document = {
+        "apiVersion": "monitoring.coreos.com/v1alpha1",
+        "kind": "AlertmanagerConfig",
+        "metadata": {"name": "shop", "namespace": "monitoring"},
+        "spec": {
+            "route": {"receiver": "team", "routes": [{"receiver": "team", "routes": [{"reciever": "x"}]}]},
+            "receivers": [{"name": "team"}],
+        },
+    }
+    found = schema_problems(document, HERE)
+    assert [(d.code, d.path) for d in found] == [("T030", "spec.route.routes.0.routes.0")]
+    assert "'reciever' was unexpected" in found[0].message
+
+
+def test_monctl_test_target_kubernetes_runs_unit_and_route_tests(tmp_path: Path) -> None:
+    need("promtool")
+    need("amtool")
+    spec = tmp_path / "spec.yaml"
+    text = (REPO / "tests" / "validate" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "  receivers:\n",
+        "  route_tests:\n    - labels: {alertname: ShopDown, severity: critical}\n      receivers: [team]\n"
+        "  receivers:\n",
+        1,
+    )
+    text += (
+        "tests:\n  - name: shop-down\n    interval: 1m\n"
+        "    input_series: [{series: 'up{job=\"shop-api\", instance=\"api:8080\"}', values: '0x10'}]\n"
+        "    alert_tests:\n      - eval_time: 5m\n        alertname: ShopDown\n        exp_alerts:\n"
+        "          - labels: {severity: critical, service: shop, job: shop-api, instance: 'api:8080'}\n"
+        "            annotations:\n              summary: The shop API is down\n"
+        "              description: api:8080 has been down for a minute.\n"
+    )
+    spec.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["test", str(spec), "--target", "kubernetes"])
+    assert result.exit_code == 0, result.stderr
+    assert "ok   tests/shop-down_test.yml" in result.stderr
+    assert "ok   alertmanager.route_tests[0]" in result.stderr

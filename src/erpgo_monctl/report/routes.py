@@ -35,6 +35,7 @@ class AlertRouting:
     receivers: tuple[str, ...]
     catch_all: bool  # reached only the root route's receiver
     spec_path: PathKey
+    outside: bool = False  # kubernetes: never entered the spec's routes (no namespace label)
 
 
 @dataclass(frozen=True)
@@ -43,28 +44,42 @@ class RouteReport:
     unreachable: list[tuple[RoutePath, PathKey]]
 
 
-def route_report(model: Model) -> RouteReport:
-    """Where each alert goes, and which routes nothing reaches."""
+def route_report(model: Model, target: str = "compose") -> RouteReport:
+    """Where each alert goes, and which routes nothing reaches (none without `alertmanager:`).
+
+    With target kubernetes (AlertmanagerConfig mode) the tree is the operator's merge: the spec's
+    root route is the first child of the cluster's root, entered only with the namespace label.
+    """
     if model.spec.alertmanager is None:  # alerts go nowhere but Prometheus' own alerts page
         return RouteReport([], [])
     root = model.spec.alertmanager.route
+    extra: dict[str, str] = {}
+    offset: RoutePath = ()  # where the spec's root route sits in the evaluated tree
+    if target == "kubernetes":
+        from erpgo_monctl.render.kubernetes.routing import cluster_routing
+
+        cluster = cluster_routing(model)
+        if cluster is not None:
+            root, extra, offset = cluster.root, cluster.extra_labels, (0,)
     reached: set[RoutePath] = set()
     alerts: list[AlertRouting] = []
     matcher = RouteMatcher(root)  # alerts alike on the labels routes test are routed once
     for alert in model.alerts:
-        name, path = alert.name, alert.name_path
-        labels = {**series_labels(model, alert.expr), **alert.routing_labels}
+        known = {**series_labels(model, alert.expr), **alert.routing_labels}
+        labels = {**known, **{k: v for k, v in extra.items() if k not in known}}
         matches = matcher(labels)
         for match in matches:
             for depth in range(len(match.path) + 1):
                 reached.add(match.path[:depth])
-        catch_all = all(match.path == () for match in matches)
-        alerts.append(AlertRouting(name, labels, tuple(m.receiver for m in matches), catch_all, path))
+        catch_all = all(match.path in ((), offset) for match in matches)
+        outside = all(len(match.path) < len(offset) for match in matches)
+        receivers = tuple(m.receiver for m in matches)
+        alerts.append(AlertRouting(alert.name, labels, receivers, catch_all, alert.name_path, outside))
     runtime = _series_label_names(model)
     unreachable = [
-        (path, route_spec_path(path))
+        (path[len(offset) :], route_spec_path(path[len(offset) :]))
         for path, _ in iter_routes(root)
-        if path not in reached and not _tests_any(root, path, runtime)
+        if path not in reached and path[: len(offset)] == offset and not _tests_any(root, path, runtime)
     ]
     return RouteReport(alerts, unreachable)
 
@@ -130,4 +145,6 @@ def _tests_any(root: RootRoute, path: RoutePath, series: SeriesLabels) -> bool:
 def format_routing(entry: AlertRouting) -> str:
     shown = ", ".join(f"{k}={v}" for k, v in sorted(entry.labels.items()) if k != "alertname")
     note = "  (catch-all: no route matches)" if entry.catch_all else ""
+    if entry.outside:
+        note = "  (not routed by the spec: the AlertmanagerConfig only sees alerts with its namespace label)"
     return f"{entry.alert} {{{shown}}} -> {', '.join(entry.receivers)}{note}"

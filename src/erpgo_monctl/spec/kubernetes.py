@@ -128,6 +128,16 @@ class KubernetesURLs(Strict):
     )
 
 
+class KubernetesLogJob(Strict):
+    """Which pods a `logging.jobs` entry reads on the cluster (instead of its files or Docker API)."""
+
+    namespaces: list[Namespace] = Field(default_factory=list, description="default: every namespace")
+    selector: str | None = Field(
+        default=None,
+        description="Kubernetes label selector of the job's pods, e.g. app.kubernetes.io/name=erpgo-api",
+    )
+
+
 class Kubernetes(Strict):
     """Settings of the kubernetes render target."""
 
@@ -139,3 +149,7 @@ class Kubernetes(Strict):
     )
     alertmanager: KubernetesAlertmanager = Field(default_factory=KubernetesAlertmanager)
     urls: KubernetesURLs = Field(default_factory=KubernetesURLs)
+    logs: dict[str, KubernetesLogJob] = Field(
+        default_factory=dict,
+        description="per logging.jobs name: the pods Alloy reads (a job without an entry reads every pod)",
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.kubernetes import Kubernetes
@@ -71,3 +71,12 @@ class Spec(Strict):
     kubernetes: Kubernetes = Field(
         default_factory=Kubernetes, description="settings of `monctl render --target kubernetes`"
     )
+
+    @model_validator(mode="after")
+    def _kubernetes_logs_name_jobs(self) -> Spec:
+        jobs = {job.name for job in self.logging.jobs} if self.logging else set()
+        for name in self.kubernetes.logs:
+            if name not in jobs:
+                known = ", ".join(sorted(jobs)) or "none: the spec has no logging.jobs"
+                raise ValueError(f"kubernetes: logs: {name!r} is not a logging.jobs name (known: {known})")
+        return self

@@ -12,6 +12,7 @@ check rules`, and the tests/ files run with `promtool test rules` against those.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import shutil
@@ -22,7 +23,12 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.verify.testing import UnitTestResult
 from erpgo_monctl.verify.tools import CheckResult, Unreadable, _load_yaml, require, run_parallel, run_tool
 
 KUSTOMIZATION = "kustomization.yaml"
@@ -38,6 +44,7 @@ OPERATOR_SCHEMAS = {
     ("monitoring.coreos.com/v1alpha1", "AlertmanagerConfig"): "alertmanagerconfig-v1alpha1.schema.json",
 }
 CORE_KINDS = {("v1", "ConfigMap"), ("v1", "Secret")}
+MONITORING_V1ALPHA1 = "monitoring.coreos.com/v1alpha1"
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
 DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 LABEL_NAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?")
@@ -129,10 +136,38 @@ def schema_problems(document: Any, path: Path) -> list[Diagnostic]:
             )
             for error in validator.iter_errors(document)
         ]
+        if key[1] == "AlertmanagerConfig":
+            found += _child_route_problems(document, path)
         return found + metadata_problems(document, path)
     if key in CORE_KINDS:
         return _core_problems(document, path) + metadata_problems(document, path)
     return [_diag(path, "kind", "T030", f"{key[0]}/{key[1]} is not a kind this target renders")]
+
+
+def _child_route_problems(document: dict[str, Any], path: Path) -> list[Diagnostic]:
+    """The CRD lets child routes through unchecked (x-kubernetes-preserve-unknown-fields) while the
+    operator reads them as routes: each is held to the strict schema of `spec.route`."""
+    import jsonschema
+
+    route_schema = operator_validator(OPERATOR_SCHEMAS[(MONITORING_V1ALPHA1, "AlertmanagerConfig")]).schema
+    validator = jsonschema.Draft7Validator(route_schema["properties"]["spec"]["properties"]["route"])
+    found: list[Diagnostic] = []
+    spec = document.get("spec")
+    route = spec.get("route") if isinstance(spec, dict) else None
+    pending = [("spec.route", route)] if isinstance(route, dict) else []
+    while pending:
+        where, route = pending.pop()
+        children = route.get("routes", [])
+        for index, child in enumerate(children if isinstance(children, list) else []):
+            child_where = f"{where}.routes.{index}"
+            for error in validator.iter_errors(child):
+                inner = ".".join(str(p) for p in error.absolute_path)
+                found.append(
+                    _diag(path, f"{child_where}.{inner}".rstrip("."), "T030", f"child route: {error.message}")
+                )
+            if isinstance(child, dict):
+                pending.append((child_where, child))
+    return found
 
 
 def _core_problems(document: dict[str, Any], path: Path) -> list[Diagnostic]:
@@ -192,9 +227,31 @@ def load_resources(directory: Path) -> tuple[dict[Path, Any], list[Diagnostic]]:
     return documents, problems
 
 
+def kind_of(document: Any) -> str | None:
+    return document.get("kind") if isinstance(document, dict) else None
+
+
+def alertmanager_yaml(document: dict[str, Any]) -> str | None:
+    """The alertmanager.yml a resource stands for: the operator's merge of an AlertmanagerConfig,
+    or the `alertmanager.yaml` key of a Secret; None for any other resource."""
+    from erpgo_monctl.render.kubernetes.operator import operator_alertmanager_config
+    from erpgo_monctl.render.yaml_encoder import dump_yaml
+
+    if kind_of(document) == "AlertmanagerConfig":
+        return dump_yaml(operator_alertmanager_config(document))
+    if kind_of(document) == "Secret":
+        text = (document.get("stringData") or {}).get("alertmanager.yaml")
+        if text is None and "alertmanager.yaml" in (document.get("data") or {}):
+            text = base64.b64decode(document["data"]["alertmanager.yaml"]).decode("utf-8", "replace")
+        return text if isinstance(text, str) else None
+    return None
+
+
 @contextmanager
-def promtool_tree(directory: Path, documents: dict[Path, Any]) -> Iterator[Path]:
-    """A scratch copy of DIR where each PrometheusRule file holds its spec (a Prometheus rule file)."""
+def scratch_tree(directory: Path, documents: dict[Path, Any]) -> Iterator[Path]:
+    """A scratch copy of what the real tools read: each PrometheusRule's spec (a Prometheus rule
+    file) under the resource's file name, tests/, and `<resource>.alertmanager.yml` per
+    AlertmanagerConfig or alertmanager Secret."""
     from erpgo_monctl.render.yaml_encoder import dump_yaml
 
     with tempfile.TemporaryDirectory(prefix="monctl-k8s-") as tmp:
@@ -202,26 +259,61 @@ def promtool_tree(directory: Path, documents: dict[Path, Any]) -> Iterator[Path]
         if (directory / "tests").is_dir():
             shutil.copytree(directory / "tests", root / "tests")
         for path, document in documents.items():
-            if isinstance(document, dict) and document.get("kind") == "PrometheusRule":
+            if kind_of(document) == "PrometheusRule":
                 (root / path.name).write_text(dump_yaml(document.get("spec", {})), encoding="utf-8")
+            elif (config := alertmanager_yaml(document)) is not None:
+                (root / f"{path.stem}.alertmanager.yml").write_text(config, encoding="utf-8")
         yield root
 
 
+def dashboard_problems(documents: dict[Path, Any]) -> list[Diagnostic]:
+    """Dashboards in `grafana_dashboard` ConfigMaps: the Grafana schema and our dashboard rules, with
+    the datasource uids the `grafana_datasource` ConfigMaps provision."""
+    from erpgo_monctl.verify.dashboards import bundled_schema_path, check_dashboard, check_dashboard_schema
+
+    def labelled(label: str) -> list[tuple[Path, dict[str, str]]]:
+        return [
+            (path, doc.get("data") or {})
+            for path, doc in documents.items()
+            if kind_of(doc) == "ConfigMap" and (doc.get("metadata", {}).get("labels") or {}).get(label) == "1"
+        ]
+
+    found: list[Diagnostic] = []
+    uids: set[str] = set()
+    for path, data in labelled("grafana_datasource"):
+        for key, text in data.items():
+            try:
+                provisioning = YAML(typ="safe", pure=False).load(text)
+                uids |= {
+                    d["uid"] for d in provisioning.get("datasources", []) if isinstance(d.get("uid"), str)
+                }
+            except (YAMLError, AttributeError, TypeError) as exc:
+                found.append(_diag(path, f"data.{key}", "T003", f"cannot read datasources: {exc}"))
+    for path, data in labelled("grafana_dashboard"):
+        for key, text in data.items():
+            file = f"{path}:data.{key}"
+            try:
+                doc = json.loads(text)
+            except ValueError as exc:
+                found.append(_diag(path, f"data.{key}", "T003", f"dashboard is not JSON: {exc}"))
+                continue
+            found += check_dashboard_schema(doc, file=file, schema_path=bundled_schema_path())
+            found += check_dashboard(doc, file=file, provisioned_uids=uids)
+    return found
+
+
 def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
-    """Every check of a kubernetes tree: kustomization, schemas, promtool on rules and tests."""
+    """Every check of a kubernetes tree: kustomization, schemas, dashboards, then promtool and amtool."""
     documents, unreadable = load_resources(directory)
     kustomization = documents.pop(directory / KUSTOMIZATION, None)
-    results = [
-        CheckResult(
-            "kustomization: lists every resource",
-            not (found := unreadable + kustomization_problems(directory, kustomization)),
-            found,
-        )
-    ]
-    schema_found = [d for path, doc in documents.items() for d in schema_problems(doc, path)]
-    results.append(CheckResult("schemas: unknown fields refused", not schema_found, schema_found))
+    found = unreadable + kustomization_problems(directory, kustomization)
+    results = [CheckResult("kustomization: lists every resource", not found, found)]
+    found = [d for path, doc in documents.items() for d in schema_problems(doc, path)]
+    results.append(CheckResult("schemas: unknown fields refused", not found, found))
+    found = dashboard_problems(documents)
+    results.append(CheckResult("grafana: dashboard schema and rules", not found, found))
     promtool = require("promtool")
-    with promtool_tree(directory, documents) as scratch:
+    with scratch_tree(directory, documents) as scratch:
         commands = [
             (
                 f"promtool check rules {path.name}",
@@ -229,8 +321,19 @@ def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
                 path,
             )
             for path, document in documents.items()
-            if isinstance(document, dict) and document.get("kind") == "PrometheusRule"
+            if kind_of(document) == "PrometheusRule"
         ]
+        configs = sorted(scratch.glob("*.alertmanager.yml"))
+        if configs:
+            amtool = require("amtool")
+            commands += [
+                (
+                    f"amtool check-config {config.name.removesuffix('.alertmanager.yml')}.yaml",
+                    [amtool, "check-config", str(config)],
+                    directory / f"{config.name.removesuffix('.alertmanager.yml')}.yaml",
+                )
+                for config in configs
+            ]
         commands += [
             (
                 f"promtool test rules {test.name}",
@@ -241,3 +344,37 @@ def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
         ]
         results += run_parallel([partial(run_tool, *command) for command in commands])
     return results
+
+
+def run_kubernetes_tests(model: Model, root: Path) -> list[UnitTestResult]:
+    """`monctl test --target kubernetes` on the tree rendered into `root`: the same promtool unit
+    tests on the PrometheusRules' groups, and the spec's route tests through amtool on the
+    operator's merge of the AlertmanagerConfig (receivers renamed <namespace>/<name>/<receiver>,
+    the namespace label the alerts carry added)."""
+    from erpgo_monctl.render.kubernetes.alertmanager import alertmanager_config_name
+    from erpgo_monctl.render.kubernetes.operator import receiver_name
+    from erpgo_monctl.render.kubernetes.resources import settings
+    from erpgo_monctl.verify.testing import run_route_tests, run_test_files
+
+    promtool = require("promtool")
+    am = model.spec.alertmanager
+    amtool = require("amtool") if am is not None and am.route_tests else ""
+    config = settings(model)
+    documents, _ = load_resources(root)
+    with scratch_tree(root, documents) as scratch:
+        results = run_test_files(model, scratch, promtool)
+        if not amtool:
+            return results
+        merged = next(scratch.glob("*.alertmanager.yml"))
+        if config.alertmanager_mode == "alertmanager_config":
+            name = alertmanager_config_name(model)
+            extra = {"namespace": config.namespace} if config.namespace_label else {}
+            return results + run_route_tests(
+                model,
+                scratch,
+                amtool,
+                merged,
+                lambda receiver: receiver_name(config.namespace, name, receiver),
+                extra,
+            )
+        return results + run_route_tests(model, scratch, amtool, merged)

@@ -9,6 +9,7 @@ Failures are reported against the spec entry the test file came from (the SLO or
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -65,22 +66,35 @@ def run_test_files(model: Model, directory: Path, promtool: str) -> list[UnitTes
     return run_parallel([partial(run_test_file, model, directory, promtool, path) for path in files])
 
 
-def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTestResult]:
-    """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`."""
-    config = directory / COMPOSE.path("alertmanager")
+def run_route_tests(
+    model: Model,
+    directory: Path,
+    amtool: str,
+    config: Path | None = None,
+    receiver_name: Callable[[str], str] = str,
+    extra_labels: Mapping[str, str] | None = None,
+) -> list[UnitTestResult]:
+    """Check each `alertmanager.route_tests` entry with `amtool config routes test --verify.receivers`.
+
+    `config`, `receiver_name` and `extra_labels` serve the kubernetes target: the operator's merged
+    configuration, its receiver names and the namespace label alerts carry there.
+    """
+    config = config or directory / COMPOSE.path("alertmanager")
     locator = Locator(model.source)
     results = []
     assert model.spec.alertmanager is not None
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
-        labels = [f"{key}={_quoted(value)}" for key, value in sorted(test.labels.items())]
+        routed = {**(extra_labels or {}), **test.labels}
+        labels = [f"{key}={_quoted(value)}" for key, value in sorted(routed.items())]
+        receivers = [receiver_name(receiver) for receiver in test.receivers]
         argv = [
             amtool,
             "config",
             "routes",
             "test",
             f"--config.file={config}",
-            f"--verify.receivers={','.join(test.receivers)}",
+            f"--verify.receivers={','.join(receivers)}",
             "--",  # spec text after this is never read as an option (a label key `--help`)
             *labels,
         ]
@@ -90,7 +104,7 @@ def run_route_tests(model: Model, directory: Path, amtool: str) -> list[UnitTest
             continue
         output = run.output.strip()
         message = (
-            f"alert {{{', '.join(labels)}}} should reach {', '.join(test.receivers)}; "
+            f"alert {{{', '.join(labels)}}} should reach {', '.join(receivers)}; "
             f"amtool says: {' '.join(output.split())}"
         )
         diag = locator.diag(("alertmanager", "route_tests", index, "receivers"), "T021", message)
