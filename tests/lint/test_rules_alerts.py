@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from erpgo_monctl.diagnostics import MonctlError
 from tests.lint.conftest import BASE, Linter, alert, alerts, only, records
 
 
@@ -58,25 +61,26 @@ def test_group_interval_decides_for_too_short(lint: Linter) -> None:
     assert only(lint(alerts=alerts(alert(for_="2m"), interval="1m")), "alerts/for-too-short") == []
 
 
-def test_template_syntax_errors_in_every_templated_field(lint: Linter) -> None:
-    found = lint(
-        alerts=alerts(
-            alert(
-                summary="Rate {{ $value | humanize }",
-                description="{{ if $value }}high",
-                annotations={"dashboard": "{{ $lables.job }}"},
-                labels={"team": "{{ end }}"},
-                runbook_url="https://r.example.com/{{ $labels.job | bogusFunc }}",
+def test_template_errors_in_every_templated_field_stop_at_validate_before_lint(lint: Linter) -> None:
+    # validate (E250, validate/templates.py) now refuses these, so the lint rule never sees them
+    with pytest.raises(MonctlError) as caught:
+        lint(
+            alerts=alerts(
+                alert(
+                    summary="Rate {{ $value | humanize }",
+                    description="{{ if $value }}high",
+                    annotations={"dashboard": "{{ $lables.job }}"},
+                    labels={"team": "{{ end }}"},
+                    runbook_url="https://r.example.com/{{ $labels.job | bogusFunc }}",
+                )
             )
         )
-    )
-    hits = only(found, "alerts/template-syntax")
-    assert sorted((d.path, d.severity) for d in hits) == [
-        ("alerts[0].rules[0].annotations.dashboard", "error"),
-        ("alerts[0].rules[0].description", "error"),
-        ("alerts[0].rules[0].labels.team", "error"),
-        ("alerts[0].rules[0].runbook_url", "warning"),
-        ("alerts[0].rules[0].summary", "error"),
+    assert sorted((d.path, d.code) for d in caught.value.diagnostics) == [
+        ("alerts[0].rules[0].annotations.dashboard", "E250"),
+        ("alerts[0].rules[0].description", "E250"),
+        ("alerts[0].rules[0].labels.team", "E250"),
+        ("alerts[0].rules[0].runbook_url", "E250"),
+        ("alerts[0].rules[0].summary", "E250"),
     ]
 
 

@@ -61,3 +61,26 @@ def test_runbook_is_well_formed_markdown_and_names_receivers(rendered: dict[Pure
     assert lines[fence - 1] == ""  # a fenced block needs a blank line before it
     slow = rendered[PurePosixPath("runbooks/SlowQueries.md")].decode()
     assert "- **Notifies:** default (no route matches: the default receiver)" in slow.splitlines()
+
+
+def test_spec_text_cannot_change_a_runbooks_structure() -> None:
+    from erpgo_monctl.pipeline import render_model
+    from tests.validate.builder import minimal, model
+
+    data = minimal()
+    data["environment"] = "prod --> <script>alert(1)</script>"
+    rule = data["alerts"][0]["rules"][0]
+    rule["summary"] = "Down\n# Injected heading\n<script>alert(1)</script>"
+    rule["description"] = "line one\n## Also injected\n1. not a list\n- nor this\x07"
+    rule["labels"] = {"service": "a`b``c"}
+    rule["procedure"] = "p"
+    data["incidents"] = {"procedures": {"p": {"steps": ["check\n# heading in a step", "`rm -rf` no"]}}}
+    text = render_model(model(data))[PurePosixPath("runbooks/ShopDown.md")].decode()
+    lines = text.splitlines()
+    assert lines[0].startswith("<!-- ") and lines[0].endswith(" -->") and lines[0].count("-->") == 1
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings == ["# ShopDown", "## Severity: critical", "## On-call procedure: p"]
+    assert "<script" not in text.replace("<!-- ", "", 1).split("\n", 1)[1]
+    assert "\x07" not in text
+    assert "```service=a`b``c```" in text  # a fence longer than any backtick run inside
+    assert not any(line.startswith(("1. not", "- nor")) for line in lines)

@@ -146,6 +146,29 @@ def test_check_reports_failures_per_checker_and_a_missing_layout_file(
     assert "promtool test rules slo_api-availability_test.yml" in ran
 
 
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "configs/loki.yml",
+        "configs/alloy/config.alloy",
+        "configs/alertmanager.yml",
+        "configs/jaeger.yml",
+        "runbooks/HighErrorRate.md",
+    ],
+)
+def test_a_file_the_tree_implies_is_missing_fails_check(
+    rendered_dir: Path, tmp_path: Path, missing: str
+) -> None:
+    need("promtool")
+    need("amtool")
+    broken = tmp_path / "out"
+    shutil.copytree(rendered_dir, broken)
+    (broken / missing).unlink()
+    result = runner.invoke(app, ["check", str(broken)])
+    assert result.exit_code == 1
+    assert f"FAIL layout: {missing}" in result.stderr
+
+
 def test_out_pointing_at_a_file_is_a_usage_error(tmp_path: Path) -> None:
     target = tmp_path / "a-file"
     target.write_text("keep me")
@@ -181,3 +204,15 @@ def test_which_checker_runs_on_which_file_comes_from_the_layout(rendered_dir: Pa
     ]
     tests = _checker_tasks(rendered_dir, COMPOSE, "promtool-test", tools)
     assert len(tests) == len(list((rendered_dir / "tests").glob("*_test.yml"))) > 0
+
+
+@pytest.mark.parametrize("constant", ["Infinity", "-Infinity", "NaN"])
+def test_a_dashboard_with_nan_or_infinity_is_not_json(tmp_path: Path, constant: str) -> None:
+    from erpgo_monctl.verify.tools import Unreadable, _load_json
+
+    path = tmp_path / "d.json"
+    path.write_text('{"panels": [{"max": ' + constant + "}]}", encoding="utf-8")
+    with pytest.raises(Unreadable) as caught:
+        _load_json(path)
+    assert caught.value.diagnostic.code == "T003"
+    assert f"{constant.lstrip('-')} is not JSON" in caught.value.diagnostic.message

@@ -1,72 +1,74 @@
-"""A structural checker for Go text/template, as Prometheus uses it for alert labels and annotations.
+"""A parser-checker for Go text/template, in the two dialects monctl writes templates for.
 
-Strict on structure (delimiters, strings, blocks, pipelines, variables), lenient
-on functions: an unknown function is reported separately, because newer
-Prometheus versions add functions this list may not know yet.
+Prometheus expands alert labels and annotations with its own functions and the variables
+$labels, $value, $externalLabels, $externalURL; Alertmanager expands notification fields
+(Slack text, email subject ...) over its Data (.Alerts, .CommonLabels ...) with other
+functions. A template one of them cannot parse, or that names a function, variable, field
+or template it does not have, fails there (promtool check rules, or every notification of
+a live Alertmanager); this checker finds the same failures before render. The function
+sets are those of the installed checkers (promtool 2.42, amtool 0.25), measured: a
+function only newer servers know (trimSpace, toDuration) is refused, so the output loads
+on both.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
-# Go's builtins plus Prometheus' template functions (template/template.go) and Sprig-free extras.
-KNOWN_FUNCTIONS = frozenset(
+Dialect = Literal["prometheus", "alertmanager"]
+
+GO_BUILTINS = frozenset(
     {
-        "and",
-        "or",
-        "not",
-        "len",
-        "index",
-        "slice",
-        "print",
-        "printf",
-        "println",
-        "html",
-        "js",
-        "urlquery",
-        "call",
-        "eq",
-        "ne",
-        "lt",
-        "le",
-        "gt",
-        "ge",
-        "query",
-        "first",
-        "label",
-        "value",
-        "strvalue",
-        "args",
-        "tmpl",
-        "safeHtml",
-        "match",
-        "reReplaceAll",
-        "title",
-        "toUpper",
-        "toLower",
-        "graphLink",
-        "tableLink",
-        "sortByLabel",
-        "humanize",
-        "humanize1024",
-        "humanizeDuration",
-        "humanizePercentage",
-        "humanizeTimestamp",
-        "toTime",
-        "toDuration",
-        "pathPrefix",
-        "externalURL",
-        "parseDuration",
-        "now",
-        "stripPort",
-        "stripDomain",
-        "urlQueryEscape",
-        "trimSpace",
+        "and", "or", "not", "len", "index", "slice", "print", "printf", "println",
+        "html", "js", "urlquery", "call", "eq", "ne", "lt", "le", "gt", "ge",
     }
+)  # fmt: skip
+# Prometheus' template functions (template/template.go) that promtool 2.42 accepts in rules.
+PROMETHEUS_FUNCTIONS = frozenset(
+    {
+        "query", "first", "label", "value", "strvalue", "args", "safeHtml", "match",
+        "reReplaceAll", "title", "toUpper", "toLower", "graphLink", "tableLink", "sortByLabel",
+        "humanize", "humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp",
+        "toTime", "pathPrefix", "externalURL", "parseDuration", "stripPort", "stripDomain",
+    }
+)  # fmt: skip
+# Alertmanager's DefaultFuncs (template/template.go) in 0.25, the installed amtool.
+ALERTMANAGER_FUNCTIONS = frozenset(
+    {"toUpper", "toLower", "title", "join", "match", "safeHtml", "reReplaceAll", "stringSlice"}
 )
-# Prometheus declares these before expanding an alert's templates.
+KNOWN_FUNCTIONS = GO_BUILTINS | PROMETHEUS_FUNCTIONS  # the Prometheus dialect, as lint reads it
+FUNCTIONS: dict[str, frozenset[str]] = {
+    "prometheus": GO_BUILTINS | PROMETHEUS_FUNCTIONS,
+    "alertmanager": GO_BUILTINS | ALERTMANAGER_FUNCTIONS,
+}
+# Prometheus declares these before expanding an alert's templates; Alertmanager declares none.
 PROMETHEUS_VARIABLES = frozenset({"$", "$labels", "$externalLabels", "$externalURL", "$value"})
+VARIABLES: dict[str, frozenset[str]] = {"prometheus": PROMETHEUS_VARIABLES, "alertmanager": frozenset({"$"})}
+# The fields of the data each server executes a template on (`.` at the top, and `$`).
+FIELDS: dict[str, frozenset[str]] = {
+    "prometheus": frozenset({"Labels", "ExternalLabels", "ExternalURL", "Value"}),
+    "alertmanager": frozenset(
+        {"Receiver", "Status", "Alerts", "GroupLabels", "CommonLabels", "CommonAnnotations", "ExternalURL"}
+    ),
+}
+# Templates Alertmanager's default.tmpl defines: `{{ template "slack.default.title" . }}` works.
+ALERTMANAGER_TEMPLATES = frozenset(
+    {
+        "__alertmanager", "__alertmanagerURL", "__subject", "__description", "__text_alert_list",
+        "slack.default.title", "slack.default.username", "slack.default.fallback",
+        "slack.default.callbackid", "slack.default.pretext", "slack.default.titlelink",
+        "slack.default.iconemoji", "slack.default.iconurl", "slack.default.text", "slack.default.footer",
+        "pagerduty.default.description", "pagerduty.default.client", "pagerduty.default.clientURL",
+        "pagerduty.default.instances", "email.default.subject", "email.default.html",
+        "opsgenie.default.message", "opsgenie.default.description", "opsgenie.default.source",
+        "wechat.default.message", "victorops.default.state_message", "victorops.default.entity_display_name",
+        "victorops.default.monitoring_tool", "pushover.default.title", "pushover.default.message",
+        "pushover.default.url", "sns.default.subject", "sns.default.message", "telegram.default.message",
+        "discord.default.title", "discord.default.message", "webex.default.message",
+    }
+)  # fmt: skip
 _BLOCKS = ("if", "with", "range", "define", "block")
 
 _TOKEN_RE = re.compile(
@@ -109,9 +111,9 @@ class _Block:
     has_else: bool = False
 
 
-def check_template(text: str) -> list[TemplateProblem]:
-    """Problems of `text` as a Go text/template; empty when it parses."""
-    checker = _Checker()
+def check_template(text: str, dialect: Dialect = "prometheus") -> list[TemplateProblem]:
+    """Problems of `text` as a Go text/template `dialect`'s server expands; empty when it works there."""
+    checker = _Checker(dialect)
     try:
         checker.run(text)
     except _Invalid as exc:
@@ -119,10 +121,24 @@ def check_template(text: str) -> list[TemplateProblem]:
     return checker.problems
 
 
+_SERVER = {"prometheus": "Prometheus alert templates", "alertmanager": "Alertmanager notification templates"}
+
+
+@dataclass
 class _Checker:
-    def __init__(self) -> None:
-        self.problems: list[TemplateProblem] = []
-        self.stack: list[_Block] = [_Block("", set(PROMETHEUS_VARIABLES))]
+    dialect: Dialect
+    problems: list[TemplateProblem] = field(default_factory=list)
+    stack: list[_Block] = field(default_factory=list)
+    defined: set[str] = field(default_factory=set)
+    called: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.stack.append(_Block("", set(VARIABLES[self.dialect])))
+
+    def _problem(self, message: str) -> None:
+        problem = TemplateProblem(message)
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     def run(self, text: str) -> None:
         pos = 0
@@ -133,6 +149,10 @@ class _Checker:
             pos = self._action(text, start)
         if len(self.stack) > 1:
             raise _Invalid(f"{{{{ {self.stack[-1].keyword} }}}} is not closed: add {{{{ end }}}}")
+        known = self.defined | (ALERTMANAGER_TEMPLATES if self.dialect == "alertmanager" else set())
+        for name in self.called:
+            if name not in known:
+                self._problem(f"template {name!r} is not defined (define it in this text)")
 
     def _action(self, text: str, start: int) -> int:
         """Check the action opening at `start`; return the position after it."""
@@ -228,6 +248,11 @@ class _Checker:
     def _named(self, keyword: str, rest: list[tuple[str, str]]) -> None:
         if not rest or rest[0][0] not in ("string", "raw"):
             raise _Invalid(f'{keyword} needs a quoted template name, e.g. {{{{ {keyword} "name" }}}}')
+        name = rest[0][1][1:-1]
+        if keyword == "template":
+            self.called.append(name)
+        else:
+            self.defined.add(name)
         if keyword == "define":
             if len(self.stack) > 1:
                 raise _Invalid("{{ define }} is only allowed at the top level, not inside a block")
@@ -268,6 +293,8 @@ class _Checker:
             commands[-1].append((kind, word))
         if depth > 0:
             raise _Invalid(f"unclosed ( in {context}")
+        if len(commands) > 1 and not commands[-1]:
+            commands.pop()  # Go's parser accepts a trailing `|` before }}
         for index, command in enumerate(commands):
             self._command(command, context, index)
 
@@ -318,11 +345,28 @@ class _Checker:
                 continue
             self._operand(kind, word)
 
+    def _dot_is_root(self) -> bool:
+        """Whether `.` is still the data the server executes on (only `if` blocks around it)."""
+        return all(block.keyword == "if" for block in self.stack[1:])
+
+    def _field(self, name: str) -> None:
+        fields = FIELDS[self.dialect]
+        if name not in fields:
+            self._problem(
+                f"can't evaluate field {name}: the data of {_SERVER[self.dialect]} has "
+                f"{', '.join(sorted(fields))}"
+            )
+
     def _operand(self, kind: str, word: str) -> None:
         if kind == "variable":
-            name = word.split(".")[0]
+            name, _, rest = word.partition(".")
             if not self._visible(name):
                 raise _Invalid(f"undefined variable {name!r}")
+            if name == "$" and rest and not any(b.keyword == "define" for b in self.stack):
+                self._field(rest.split(".")[0])
+        elif kind == "field":
+            if word != "." and self._dot_is_root():
+                self._field(word.split(".")[1])
         elif kind == "ident":
             head = word.split(".")[0]
             if head in (
@@ -338,7 +382,5 @@ class _Checker:
                 "continue",
             ):
                 raise _Invalid(f"unexpected keyword {head!r} inside an action")
-            if head not in ("true", "false", "nil") and head not in KNOWN_FUNCTIONS:
-                problem = TemplateProblem(f"function {head!r} is not a Prometheus template function", False)
-                if problem not in self.problems:
-                    self.problems.append(problem)
+            if head not in ("true", "false", "nil") and head not in FUNCTIONS[self.dialect]:
+                self._problem(f"function {head!r} is not defined in {_SERVER[self.dialect]}")

@@ -3,7 +3,8 @@
 Both systems mean the same thing by a matcher: `=`, `!=`, `=~`, `!~`; a regex is
 anchored (`^(?:re)$`); an absent label has the value "" (so `team=""` selects
 series or alerts without `team`). The route-tree evaluator, the routing and
-inhibition checks and the synthesised SLO test inputs all evaluate matchers here.
+inhibition checks and the synthesised SLO test inputs all evaluate matchers here,
+with RE2 semantics (analysis/regex.py), as both servers compile regexes with Go's regexp.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from erpgo_monctl.analysis.regex import anchored, re2_problem
+
 Op = Literal["=", "!=", "=~", "!~"]
 # Alertmanager's modern matcher syntax, as monctl accepts it: a label name, an operator, a quoted value.
 MATCHER_RE = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"\s*')
@@ -22,13 +25,14 @@ _OPS: dict[str, Op] = {"=": "=", "!=": "!=", "=~": "=~", "!~": "!~"}
 _PROMQL_OPS: dict[str, Op] = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
 
 
-@lru_cache(maxsize=512)
-def compile_regex(pattern: str) -> re.Pattern[str] | None:
-    """The anchored regex a `=~`/`!~` value means; None if it does not compile."""
-    try:
-        return re.compile(f"^(?:{pattern})$")
-    except (re.error, RecursionError, OverflowError):
-        return None
+def compile_regex(pattern: str) -> Any | None:
+    """The anchored RE2 regex a `=~`/`!~` value means; None if Go's regexp would refuse it."""
+    return anchored(pattern)
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why Alertmanager or Prometheus refuses a `=~`/`!~` value (Go's RE2), or None."""
+    return re2_problem(pattern)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class Matcher:
         if self.op == "!=":
             return actual != self.value
         regex = compile_regex(self.value)
-        found = regex is not None and regex.fullmatch(actual) is not None
+        found = regex is not None and regex.search(actual) is not None
         return found if self.op == "=~" else not found
 
 

@@ -34,6 +34,11 @@ _VARIABLE = re.compile(r"\$(?:\{[^}]*\}|\w+)|\[\[[^]]*\]\]")
 GRAFANA_PLACEHOLDER = "grafana_variable"  # what promql_for_parser writes for a $variable
 
 
+def blank_strings(expr: str) -> str:
+    """`expr` with every string literal emptied, so no text inside quotes is read as PromQL."""
+    return _STRING_RE.sub('""', expr)
+
+
 @cache
 def complexity_problem(expr: str) -> str | None:
     """Why `expr` is too big or too deep to hand to the parser, or None when it is safe."""
@@ -41,7 +46,7 @@ def complexity_problem(expr: str) -> str | None:
         return None  # too short for MAX_OPERATORS, too few brackets to nest past MAX_NESTING
     if len(expr) > MAX_LENGTH:
         return f"expression is {len(expr):,} characters (limit {MAX_LENGTH:,}): split it with recording rules"
-    bare = _STRING_RE.sub('""', expr)
+    bare = blank_strings(expr)
     depth = deepest = 0
     for char in bare:
         if char in "([{":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from erpgo_monctl.analysis.promql import parse
+from erpgo_monctl.analysis.regex import full_match
 from erpgo_monctl.importer import ImportResult, import_files
 from erpgo_monctl.importer.documents import detect_kind, read_documents
 from erpgo_monctl.importer.matchers import from_match_maps, parse_matchers
@@ -323,11 +324,8 @@ def _candidate(op: str, value: str) -> str | None:
     options = [value, *re.split(r"\|", value.strip("^$").strip("()"))]
     for option in options:
         plain = option.strip("^$()")
-        try:
-            if re.fullmatch(f"(?:{value})", plain):
-                return plain
-        except re.error:
-            return None
+        if full_match(value, plain):  # RE2, as Alertmanager matches (a refused pattern matches nothing)
+            return plain
     return None
 
 

@@ -40,13 +40,17 @@ REMOVED_KEYS: dict[tuple[str, ...], str] = {
 }
 
 # secret-looking values: a Slack incoming-webhook URL, or a URL carrying credentials (user:pass@ / token@)
-_SLACK_HOOK_RE = re.compile(r"hooks\.slack\.com/services/\S+")
+_SLACK_HOOK_RE = re.compile(r"hooks\.slack\.com\.?(?::\d+)?/services/\S+", re.IGNORECASE)
 # a query parameter that carries a credential (?token=..., &api_key=..., &sig=...)
 _URL_QUERY_SECRET_RE = re.compile(
     r"[?&](?:[a-z_]*(?:token|key|secret|password|passwd|sig|signature|auth))=[^&#\s]+", re.IGNORECASE
 )
 _URL_PASSWORD_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@:]+:[^/\s@]*@")
 _URL_USERINFO_RE = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@]+@")
+# host:port with userinfo in front (a scrape target, an alertmanager, an SMTP smarthost)
+_HOSTPORT_USERINFO_RE = re.compile(r"^\s*[^\s/@:]+(?::[^\s/@]*)?@[^\s/@]+:\d+\s*$")
+# a value shaped like a URL or a path, where a query string may carry a token
+_URL_OR_PATH_RE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*://|/)")
 
 _TYPE_NAMES = {
     "string_type": "a string",
@@ -295,16 +299,16 @@ def secret_values(loaded: Loaded) -> list[Diagnostic]:
             pending.extend(((*path, str(k)), v) for k, v in value.items())
         elif isinstance(value, list):
             pending.extend(((*path, i), v) for i, v in enumerate(value))
-        elif isinstance(value, str) and ("@" in value or "hooks.slack.com" in value or "?" in value):
-            key = str(path[-1]) if path and isinstance(path[-1], str) else ""
-            url_key = key == "url" or key.endswith("_url")
+        elif isinstance(value, str) and ("@" in value or "slack" in value.lower() or "?" in value):
+            # by the value's shape, whatever its key: a URL, a path or a host:port carrying credentials
             slack = bool(_SLACK_HOOK_RE.search(value))
-            query_secret = url_key and _URL_QUERY_SECRET_RE.search(value)
+            query_secret = _URL_OR_PATH_RE.match(value) and _URL_QUERY_SECRET_RE.search(value)
             if (
                 slack
                 or query_secret
                 or _URL_PASSWORD_RE.search(value)
-                or (url_key and _URL_USERINFO_RE.match(value))
+                or _URL_USERINFO_RE.match(value)
+                or _HOSTPORT_USERINFO_RE.match(value)
             ):
                 line, col = loaded.source.locate(path)
                 found.append(

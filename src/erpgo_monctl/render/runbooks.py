@@ -42,15 +42,23 @@ def render(model: Model) -> Files:
         )
         if procedures.get(rule.alert) is None:
             procedures[rule.alert] = alert.procedure
+    from erpgo_monctl.render import markdown
     from erpgo_monctl.render.templating import load_template
 
-    template = load_template("runbook.md.j2")
+    template = load_template(
+        "runbook.md.j2",
+        md=markdown.inline,
+        code=markdown.code,
+        fence=markdown.fence,
+        block=markdown.block,
+        comment=markdown.comment,
+    )
     files: Files = {}
     for name, variants in sorted(by_name.items()):
         procedure_name = procedures.get(name)
         procedure = model.spec.incidents.procedures.get(procedure_name) if procedure_name else None
         text = template.render(
-            header=model.header.replace("\n", " — "),
+            header=model.header.replace("\n", " — "),  # the comment filter keeps it one safe line
             name=name,
             variants=variants,
             procedure=procedure,

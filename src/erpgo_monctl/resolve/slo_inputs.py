@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from erpgo_monctl.analysis.matchers import Matcher, compile_regex, from_promql, matches_all
+from erpgo_monctl.analysis.matchers import Matcher, from_promql, matches_all, regex_problem
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_ast import unwrap
 from erpgo_monctl.resolve.slo_math import clean
@@ -83,8 +83,9 @@ def _selector(node: Any) -> list[Matcher]:
     if not any(m.label == "__name__" and m.op == "=" for m in found):
         raise Unsupported("the selector names no metric")
     for m in found:
-        if m.is_regex and compile_regex(m.value) is None:
-            raise Unsupported(f"regex {m.value!r} is not one Python can evaluate")
+        problem = regex_problem(m.value) if m.is_regex else None
+        if problem:
+            raise Unsupported(f"regex {m.value!r}: {problem}")
     return found
 
 
@@ -174,9 +175,13 @@ def events_input(events: EventsSLI) -> SLIInput:
 
 def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
     """Bucket and count series of a latency SLI; `le_spelling` 0 writes `le="2"`, 1 writes `le="2.0"`."""
+    import promql_parser
+
     node, problem = parse(f"{latency.metric}_count{{{latency.selector}}}")
     if node is None:
         raise Unsupported(f"selector does not parse: {problem}")
+    if not isinstance(node, promql_parser.VectorSelector):  # `job="x"} or vector(1) #`: E409's concern
+        raise Unsupported("the selector is not a list of label matchers")
     base = _labels_for(_selector(node))
     le = clean(latency.threshold)
     if le_spelling and "." not in le and "e" not in le:

@@ -7,7 +7,16 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from erpgo_monctl.analysis.matchers import is_matcher
-from erpgo_monctl.spec.types import Duration, HostPort, LabelName, LabelSet, SecretFile, Strict
+from erpgo_monctl.spec.types import (
+    Duration,
+    HostPort,
+    Interval,
+    LabelName,
+    LabelSet,
+    SecretFile,
+    Strict,
+    VisibleName,
+)
 
 
 def _check_matcher(value: str) -> str:
@@ -42,8 +51,8 @@ class SMTP(Strict):
 class Timing(Strict):
     group_by: list[LabelName] | None = None
     group_wait: Duration | None = None
-    group_interval: Duration | None = None
-    repeat_interval: Duration | None = None
+    group_interval: Interval | None = None
+    repeat_interval: Interval | None = None
 
 
 class Route(Timing):
@@ -95,7 +104,7 @@ class PagerDutyConfig(Strict):
 
 
 class Receiver(Strict):
-    name: str = Field(min_length=1)
+    name: VisibleName = Field(min_length=1)
     email: list[EmailConfig] = Field(default_factory=list)
     slack: list[SlackConfig] = Field(default_factory=list)
     webhook: list[WebhookConfig] = Field(default_factory=list)

@@ -7,7 +7,17 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, Tag, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, LabelMap, LabelName, Port, Slug, Strict, one_key_of
+from erpgo_monctl.spec.types import (
+    Duration,
+    Finite,
+    LabelMap,
+    LabelName,
+    Port,
+    Regex,
+    Slug,
+    Strict,
+    one_key_of,
+)
 
 
 class Loki(Strict):
@@ -39,7 +49,7 @@ class JsonStage(Strict):
 
 
 class RegexStage(Strict):
-    regex: str = Field(description="RE2 with named groups; each group is an extracted value")
+    regex: Regex = Field(description="RE2 with named groups; each group is an extracted value")
 
 
 class LabelsStage(Strict):
@@ -177,7 +187,7 @@ class Query(Strict):
 
 
 class Threshold(Strict):
-    value: float
+    value: Finite
     color: str
 
 
@@ -196,8 +206,8 @@ class QueryPanel(PanelBase):
     queries: list[Query] = Field(min_length=1)
     datasource: str = "prometheus"
     unit: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Finite | None = None
+    max: Finite | None = None
     decimals: int | None = Field(default=None, ge=0, le=10)
     thresholds: list[Threshold] = Field(default_factory=list)
 

@@ -8,7 +8,19 @@ from typing import Annotated, Literal
 from pydantic import Field, Tag, field_validator, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
-from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, LabelName, Slug, Strict, one_key_of
+from erpgo_monctl.spec.types import (
+    AnnotationMap,
+    Duration,
+    Finite,
+    HostPort,
+    HttpURL,
+    Interval,
+    LabelMap,
+    LabelName,
+    Slug,
+    Strict,
+    one_key_of,
+)
 
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
@@ -20,8 +32,8 @@ class Service(Strict):
     targets: list[HostPort] = Field(min_length=1)
     metrics_path: str = "/metrics"
     scheme: Literal["http", "https"] = "http"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
+    scrape_interval: Interval | None = None
+    scrape_timeout: Interval | None = None
     labels: LabelMap = Field(default_factory=dict)
     description: str = ""
 
@@ -38,8 +50,8 @@ class Exporter(Strict):
     kind: ExporterKind
     targets: list[HostPort] = Field(min_length=1)
     metrics_path: str = "/metrics"
-    scrape_interval: Duration | None = None
-    scrape_timeout: Duration | None = None
+    scrape_interval: Interval | None = None
+    scrape_timeout: Interval | None = None
     labels: LabelMap = Field(default_factory=dict)
     metric_prefixes: list[str] = Field(
         default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)"
@@ -54,7 +66,7 @@ class Metric(Strict):
     help: str = Field(min_length=1)
     labels: list[LabelName] = Field(default_factory=list)
     unit: str | None = None
-    buckets: list[float] | None = None
+    buckets: list[Finite] | None = None
     lint_ignore: list[LintIgnore] = Field(default_factory=list, description="deliberate lint findings")
 
     @field_validator("name")
@@ -92,7 +104,7 @@ class RecordingRule(Strict):
 
 class RecordingGroup(Strict):
     name: str = Field(min_length=1)
-    interval: Duration | None = None
+    interval: Interval | None = None
     rules: list[RecordingRule] = Field(min_length=1)
 
 
@@ -106,8 +118,8 @@ class AlertRule(Strict):
     summary: str = Field(min_length=1)
     description: str = Field(min_length=1)
     labels: LabelMap = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-    runbook_url: str | None = None
+    annotations: AnnotationMap = Field(default_factory=dict)
+    runbook_url: HttpURL | None = None
     procedure: str | None = Field(
         default=None, description="on-call procedure (incidents.procedures) for the runbook"
     )
@@ -133,7 +145,7 @@ class AlertRule(Strict):
 
 class AlertGroup(Strict):
     name: str = Field(min_length=1)
-    interval: Duration | None = None
+    interval: Interval | None = None
     rules: list[AlertRule] = Field(min_length=1)
 
 
@@ -144,7 +156,7 @@ class EventsSLI(Strict):
 
 class LatencySLI(Strict):
     metric: str = Field(description="histogram base name, without _bucket")
-    threshold: float = Field(gt=0, description="seconds; requests slower than this are bad events")
+    threshold: Finite = Field(gt=0, description="seconds; requests slower than this are bad events")
     selector: str = Field(
         default="",
         description='label matchers, with or without braces: job="api" or {job="api"}',
@@ -185,7 +197,7 @@ class SLOAlert(Strict):
     name: str | None = Field(default=None, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
     severity: str | None = None
     labels: LabelMap = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
+    annotations: AnnotationMap = Field(default_factory=dict)
     disable: bool = False
 
 
@@ -197,7 +209,7 @@ class SLOAlerting(Strict):
 class SLO(Strict):
     name: Slug
     service: str
-    objective: float = Field(gt=0, lt=100, description="percent of good events, e.g. 99.9")
+    objective: Finite = Field(gt=0, lt=100, description="percent of good events, e.g. 99.9")
     window: Duration = "30d"
     description: str = ""
     sli: SLI

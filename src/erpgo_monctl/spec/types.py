@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 
-DURATION_RE = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
+from erpgo_monctl.analysis.confusables import invisible
+from erpgo_monctl.analysis.regex import re2_problem
+
+# A Prometheus duration (common/model.ParseDuration): units in this order, each at most once.
+DURATION_RE = re.compile(
+    r"(?=[0-9])(?:[0-9]+y)?(?:[0-9]+w)?(?:[0-9]+d)?(?:[0-9]+h)?(?:[0-9]+m(?!s))?(?:[0-9]+s)?(?:[0-9]+ms)?"
+)
+_ANY_DURATION_RE = re.compile(r"(?:[0-9]+(?:ms|[smhdwy]))+")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+_UNIT_MS = {unit: round(seconds * 1000) for unit, seconds in _UNIT_SECONDS.items()}
 _PART_RE = re.compile(r"([0-9]+)(ms|[smhdwy])")
+MAX_DURATION_NS = (1 << 63) - 1  # Go's time.Duration: about 292 years
 LABEL_NAME_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
 SLUG_RE = re.compile(r"[a-z][a-z0-9-]*")
+_ACTION_RE = re.compile(r"\{\{.*?(?:\}\}|$)", re.DOTALL)
+HTTP_URL_RE = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 
 
 class Strict(BaseModel):
@@ -25,9 +37,27 @@ def duration_seconds(text: str) -> float:
     return sum(int(n) * _UNIT_SECONDS[u] for n, u in _PART_RE.findall(text))
 
 
+def duration_ms(text: str) -> int:
+    """Milliseconds in a duration, exactly."""
+    return sum(int(n) * _UNIT_MS[u] for n, u in _PART_RE.findall(text))
+
+
 def _check_duration(value: str) -> str:
     if not DURATION_RE.fullmatch(value):
+        if _ANY_DURATION_RE.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a Prometheus duration: write the units in the order "
+                "y, w, d, h, m, s, ms, each once (e.g. 1h30m, not 30m1h)"
+            )
         raise ValueError(f"{value!r} is not a duration (e.g. 30s, 5m, 1h30m, 30d)")
+    if duration_ms(value) * 1_000_000 > MAX_DURATION_NS:
+        raise ValueError(f"{value!r} is out of range: a Prometheus duration is at most about 292 years")
+    return value
+
+
+def _check_nonzero_duration(value: str) -> str:
+    if duration_ms(_check_duration(value)) == 0:
+        raise ValueError(f"{value!r}: this interval cannot be zero (e.g. 30s, 5m)")
     return value
 
 
@@ -48,6 +78,46 @@ def _check_label_map(value: dict[str, str]) -> dict[str, str]:
         _check_label_name(key)
         if key.startswith("__"):
             raise ValueError(f"label {key!r}: names starting with __ are reserved for Prometheus")
+    return value
+
+
+def _check_annotation_names(value: dict[str, str]) -> dict[str, str]:
+    for key in value:
+        if not LABEL_NAME_RE.fullmatch(key):
+            raise ValueError(f"{key!r} is not a valid annotation name: annotation names are label names")
+    return value
+
+
+def _check_http_url(value: str) -> str:
+    literal = _ACTION_RE.sub("", value)  # template actions may hold spaces: {{ $labels.job }}
+    if not HTTP_URL_RE.match(value) or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in literal):
+        raise ValueError(f"{value!r} is not an http(s) URL: write https://host/path (no spaces)")
+    return value
+
+
+def _check_regex(value: str) -> str:
+    problem = re2_problem(value)
+    if problem:
+        raise ValueError(f"{value!r}: {problem}")
+    return value
+
+
+def _check_finite(value: float) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(
+            f"{value!r} is not a finite number (JSON and Prometheus have no .inf/.nan here; "
+            "numbers beyond about 1.8e308 are infinite): write a finite number"
+        )
+    return value
+
+
+def _check_visible_name(value: str) -> str:
+    char = invisible(value)
+    if char is not None:
+        raise ValueError(
+            f"{value!r} holds the invisible or direction-changing character U+{ord(char):04X}: "
+            "remove it (a name must read the same everywhere it is shown)"
+        )
     return value
 
 
@@ -96,12 +166,26 @@ def is_mounted_secret(value: str) -> bool:
 Duration = Annotated[
     str, AfterValidator(_check_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})
 ]
+# an interval the server refuses as zero (repeat_interval, group_interval, scrape and test intervals)
+Interval = Annotated[
+    str, AfterValidator(_check_nonzero_duration), Field(json_schema_extra={"pattern": DURATION_RE.pattern})
+]
 LabelName = Annotated[str, AfterValidator(_check_label_name)]
 LabelMap = Annotated[dict[str, str], AfterValidator(_check_label_map)]
+# annotations: values are text (templates), names are label names (promtool refuses others)
+AnnotationMap = Annotated[dict[str, str], AfterValidator(_check_annotation_names)]
+# a link a human opens (runbook_url): http or https only, never javascript: or file:
+HttpURL = Annotated[str, AfterValidator(_check_http_url)]
 # labels of a test alert: any valid label name, `__` ones included (a key `--help` never reaches amtool)
 LabelSet = Annotated[dict[str, str], AfterValidator(_check_label_keys)]
 Slug = Annotated[str, AfterValidator(_check_slug)]
+# a free-form name people read (receivers): no invisible or bidi characters
+VisibleName = Annotated[str, AfterValidator(_check_visible_name)]
+# a regular expression a Go server compiles (Loki/Alloy/Promtail stages): RE2 syntax
+Regex = Annotated[str, AfterValidator(_check_regex)]
 HostPort = Annotated[str, AfterValidator(_check_hostport)]
+# a number that must stay a real number in every output (dashboard JSON, PromQL, test files)
+Finite = Annotated[float, AfterValidator(_check_finite)]
 SecretFile = Annotated[
     str,
     AfterValidator(_check_secret_file),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from erpgo_monctl.spec.types import Duration, LabelMap, Slug, Strict
+from erpgo_monctl.spec.types import Duration, Interval, LabelMap, Slug, Strict
 
 
 class InputSeries(Strict):
@@ -37,8 +37,8 @@ class AlertTest(Strict):
     """A promtool rule test: input series, then the alerts expected at given times."""
 
     name: Slug
-    interval: Duration = Field(default="1m", description="time between two values of an input series")
-    evaluation_interval: Duration | None = Field(
+    interval: Interval = Field(default="1m", description="time between two values of an input series")
+    evaluation_interval: Interval | None = Field(
         default=None, description="rule evaluation step (default: prometheus.evaluation_interval)"
     )
     input_series: list[InputSeries] = Field(min_length=1)

@@ -11,7 +11,7 @@ from erpgo_monctl.spec.kubernetes import Kubernetes
 from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
 from erpgo_monctl.spec.operations import Incidents, Lint, Stack
 from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
-from erpgo_monctl.spec.types import Duration, HostPort, LabelMap, SecretFile, Strict
+from erpgo_monctl.spec.types import Duration, HostPort, Interval, LabelMap, SecretFile, Strict, duration_ms
 from erpgo_monctl.spec.unit_tests import AlertTest
 
 
@@ -28,9 +28,9 @@ class RemoteWrite(Strict):
 
 
 class Prometheus(Strict):
-    scrape_interval: Duration = "15s"
-    evaluation_interval: Duration = "15s"
-    scrape_timeout: Duration = "10s"
+    scrape_interval: Interval = "15s"
+    evaluation_interval: Interval = "15s"
+    scrape_timeout: Interval = "10s"
     retention: Duration = "30d"
     external_labels: LabelMap = Field(default_factory=dict)
     remote_write: list[RemoteWrite] = Field(default_factory=list)
@@ -40,6 +40,19 @@ class Prometheus(Strict):
         description="where Prometheus sends alerts (host:port); default: the stack's Alertmanager "
         "when the spec has `alertmanager:`, else nowhere",
     )
+
+    @model_validator(mode="after")
+    def _timeout_within_interval(self) -> Prometheus:
+        # Prometheus refuses the whole config: "global scrape timeout greater than scrape interval"
+        if duration_ms(self.scrape_timeout) > duration_ms(self.scrape_interval):
+            written = "scrape_timeout" in self.model_fields_set
+            raise ValueError(
+                f"{'scrape_timeout' if written else 'scrape_interval'}: scrape_timeout "
+                f"{self.scrape_timeout}{'' if written else ' (the default)'} is longer than scrape_interval "
+                f"{self.scrape_interval}: Prometheus refuses that; set scrape_timeout to at most "
+                f"{self.scrape_interval}"
+            )
+        return self
 
 
 class Spec(Strict):

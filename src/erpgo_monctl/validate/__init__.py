@@ -13,7 +13,19 @@ from dataclasses import dataclass
 
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.validate import duplicates, labels, metrics, promql, references, routing, slo, stack
+from erpgo_monctl.validate import (
+    duplicates,
+    intervals,
+    labels,
+    metrics,
+    promql,
+    promql_literals,
+    references,
+    routing,
+    slo,
+    stack,
+    templates,
+)
 from erpgo_monctl.validate.acknowledge import acknowledged
 from erpgo_monctl.validate.context import Context
 
@@ -29,6 +41,7 @@ class Check:
 # In order: promql first, so an expression beyond the parser's limits stops the checks after it.
 CHECKS: tuple[Check, ...] = (
     Check("promql", promql.check),
+    Check("promql_literals", promql_literals.check),
     Check("references", references.check),
     Check("duplicates", duplicates.check),
     Check("metrics", metrics.check),
@@ -36,6 +49,8 @@ CHECKS: tuple[Check, ...] = (
     Check("routing", routing.check),
     Check("slo", slo.check),
     Check("stack", stack.check),
+    Check("templates", templates.check),
+    Check("intervals", intervals.check),
 )
 
 # An expression beyond the PromQL parser's limits (promql.py runs first and refuses it unparsed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 
+from erpgo_monctl.analysis.confusables import skeleton
 from erpgo_monctl.diagnostics import Diagnostic, format_path
 from erpgo_monctl.diagnostics.source import PathKey
 
@@ -101,12 +102,13 @@ def check(ctx: Context) -> list[Diagnostic]:
     found += _dupes(
         ctx,
         [
-            (("alertmanager", "receivers", i, "name"), r.name)
+            (("alertmanager", "receivers", i, "name"), skeleton(r.name))
             for i, r in enumerate(spec.alertmanager.receivers if spec.alertmanager else [])
         ],
         "E305",
         lambda k: f"receiver {k!r}",
-        "merge their email/slack/webhook/pagerduty lists into one receiver",
+        "merge their email/slack/webhook/pagerduty lists into one receiver (names are compared as "
+        "they look: Unicode NFKC, look-alike dashes, quotes, spaces and letters folded)",
     )
     written = ctx.model.dashboard_uids[: len(spec.dashboards)]
     found += _dupes(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from erpgo_monctl.analysis.matchers import compile_regex, parse_matcher
+from erpgo_monctl.analysis.matchers import parse_matcher, regex_problem
 from erpgo_monctl.analysis.routing import (
     Branch,
     RoutePath,
@@ -45,13 +45,14 @@ def _regexes(ctx: Context) -> list[Diagnostic]:
     for where, matchers in lists:
         for m, matcher in enumerate(matchers):
             parsed = parse_matcher(matcher)
-            if parsed.is_regex and compile_regex(parsed.value) is None:
+            problem = regex_problem(parsed.value) if parsed.is_regex else None
+            if problem:
                 found.append(
                     ctx.diag(
                         (*where, m),
                         "E314",
-                        f"{matcher}: {parsed.value!r} is not a valid regular "
-                        "expression (Alertmanager anchors it as ^(?:...)$); escape special "
+                        f"{matcher}: {parsed.value!r} is not a valid regular expression: {problem} "
+                        "(Alertmanager anchors it as ^(?:...)$); escape special "
                         r"characters, e.g. service=~\"api\\.v1|web\"",
                     )
                 )

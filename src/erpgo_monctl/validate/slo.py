@@ -50,10 +50,36 @@ def _check_events(ctx: Context, s: int, events: EventsSLI) -> list[Diagnostic]:
     return found
 
 
+def selector_problem(metric: str, selector: str) -> str | None:
+    """Why `selector` is not exactly a list of matchers inside `metric{...}`, or None.
+
+    The selector is spliced into generated rules; text that closes the braces (`job="x"} or
+    vector(1) #`) or comments out the rest (`job="x"} # x`) must not parse as something else.
+    The parser decides: `metric_count{SELECTOR} + 1` must stay that sum of a selector and 1.
+    """
+    import promql_parser
+
+    _, problem = parse(f"{metric}_count{{{selector}}}")
+    if problem:
+        return problem
+    tree, problem = parse(f"{metric}_count{{{selector}}} + 1")
+    if problem:
+        return problem
+    if (
+        "\n" in selector
+        or not isinstance(tree, promql_parser.BinaryExpr)
+        or str(tree.op) != "+"
+        or not isinstance(tree.lhs, promql_parser.VectorSelector)
+        or not isinstance(tree.rhs, promql_parser.NumberLiteral)
+    ):
+        return "it closes the braces, comments out the rest or spans lines; write only matchers"
+    return None
+
+
 def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
     path = ("slos", s, "sli", "latency")
     found = []
-    _, problem = parse(f"{latency.metric}_count{{{latency.selector}}}")
+    problem = selector_problem(latency.metric, latency.selector)
     if problem:
         message = f'is not a list of label matchers (e.g. job="orders-api"): {problem}'
         found.append(ctx.diag((*path, "selector"), "E409", message))

@@ -56,6 +56,37 @@ def require(tool: str) -> str:
     return found
 
 
+def implied_files(directory: Path, layout: Layout = COMPOSE) -> list[str]:
+    """Files the tree itself says must be there: the config of each service the compose file runs
+    (placements naming a `service`), and a runbook per alert.
+
+    Render writes a service's config whenever the compose file runs that service (Loki and the
+    chosen log agent for `logging:`, Alertmanager for `alertmanager:` ...) and one runbook per
+    alert name of the rule files; a tree with part of either was not rendered whole.
+    """
+    keys = {placement.key for placement in layout.placements}
+    compose = directory / COMPOSE.path("compose")  # absent from other targets' trees: no service runs
+    running = _compose_services(compose)
+    implied = [str(p.path) for p in layout.placements if p.service is not None and p.service in running]
+    names: set[str] = set()
+    rule_files = [p.path for p in layout.placements if p.checker == "promtool-rules" and p.pattern is None]
+    for rules in (directory / path for path in rule_files):
+        if not rules.is_file():
+            continue
+        try:
+            document = _load_yaml(rules)
+        except Unreadable:
+            continue  # reported by promtool
+        groups = document.get("groups", []) if isinstance(document, dict) else []
+        for group in groups if isinstance(groups, list) else []:
+            for rule in group.get("rules", []) if isinstance(group, dict) else []:
+                if isinstance(rule, dict) and isinstance(rule.get("alert"), str):
+                    names.add(rule["alert"])
+    if "runbooks" in keys:
+        implied += [str(layout.path("runbooks") / f"{name}.md") for name in sorted(names)]
+    return implied
+
+
 def operand(path: Path) -> str:
     """A path as a command-line operand that no tool can read as an option (`-x/configs` -> `./-x/...`)."""
     text = str(path)
@@ -126,9 +157,14 @@ def _load_yaml(path: Path) -> Any:
         raise Unreadable(path, " ".join(str(exc).split())[:300]) from None
 
 
+def _no_constant(name: str) -> Any:
+    """Python's json reads NaN/Infinity; JSON (RFC 8259) and Grafana's parser do not."""
+    raise ValueError(f"{name} is not JSON (RFC 8259 has no NaN or Infinity)")
+
+
 def _load_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
     except (ValueError, OSError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise Unreadable(path, str(exc)) from None
 
@@ -190,14 +226,14 @@ def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
     return CheckResult(name, not found, found)
 
 
-def _compose_runs(compose: Path, service: str) -> bool:
-    """True when the rendered compose file has `service` (False when it is absent or unreadable)."""
+def _compose_services(compose: Path) -> set[str]:
+    """The services of the rendered compose file (none when it is absent or unreadable)."""
     try:
         document = _load_yaml(compose) if compose.is_file() else None
     except Unreadable:
-        return False
+        return set()
     services = document.get("services") if isinstance(document, dict) else None
-    return isinstance(services, dict) and service in services
+    return set(services) if isinstance(services, dict) else set()
 
 
 def check_secrets(compose: Path, secrets_dir: Path | None) -> CheckResult | None:
@@ -274,26 +310,23 @@ def check_tree(
             "T005",
         )
     tools = {"promtool": require("promtool"), "amtool": require("amtool")}
-    compose = directory / COMPOSE.path("compose")  # absent from other targets' trees: no service runs
+    required = [str(p.path) for p in layout.placements if p.required]
     missing = []
-    for placement in layout.placements:
-        # a file is needed when every tree has it, or when the compose file runs the service reading it
-        needed = placement.required or (
-            placement.service is not None and _compose_runs(compose, placement.service)
-        )
-        if needed and not (directory / placement.path).exists():
-            message = f"{placement.path} is missing: the contract's output layout requires it; render again"
+    for path in (*required, *implied_files(directory, layout)):
+        if not (directory / path).exists():
+            message = f"{path} is missing: the contract's output layout requires it; render again"
             missing.append(
                 CheckResult(
-                    f"layout: {placement.path}",
+                    f"layout: {path}",
                     False,
-                    [Diagnostic(str(directory / placement.path), 0, 0, "", "T004", "error", message)],
+                    [Diagnostic(str(directory / path), 0, 0, "", "T004", "error", message)],
                 )
             )
     tasks = {checker: _checker_tasks(directory, layout, checker, tools) for checker in CHECKER_ORDER}
     results = run_parallel([task for checker in CHECKER_ORDER for task in tasks[checker]])
     before = sum(len(tasks[checker]) for checker in CHECKER_ORDER[:3])  # the config and rule checks
     results = results[:before] + missing + results[before:]
+    compose = directory / COMPOSE.path("compose")
     if compose.is_file() and (secrets := check_secrets(compose, secrets_dir)) is not None:
         results.append(secrets)
     return results
