@@ -17,7 +17,6 @@ REQUIRED = {
     "alerts/no-comparison",
     "alerts/for-missing",
     "alerts/for-too-short",
-    "alerts/template-syntax",
     "alerts/template-label-aggregated-away",
     "alerts/units",
     "alerts/rate-per-minute-text",

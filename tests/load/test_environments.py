@@ -231,6 +231,24 @@ def test_two_overlay_items_for_one_base_item_are_an_error(tmp_path: Path) -> Non
     assert (diag.code, diag.path) == ("E124", "environments.local.services[1]")
 
 
+@pytest.mark.parametrize(
+    ("overlay", "path"),
+    [
+        ("exporters: []\n", "environments.local.exporters"),
+        ("services: []\n", "environments.local.services"),
+        ("alerts: [{name: app, rules: []}]\n", "environments.local.alerts[0].rules"),
+        ("alertmanager: {receivers: []}\n", "environments.local.alertmanager.receivers"),
+    ],
+)
+def test_an_empty_list_of_named_items_is_an_error_not_a_silent_no_op(
+    tmp_path: Path, overlay: str, path: str
+) -> None:
+    text = spec_with(overlay)
+    (diag,) = errors_of(tmp_path, text)
+    assert (diag.code, diag.path) == ("E127", path)
+    assert "changes nothing" in diag.message and "remove items in the base spec" in diag.message
+
+
 def test_overlay_cannot_set_the_environment_or_nest_environments(tmp_path: Path) -> None:
     text = spec_with("environment: staging\nenvironments: {}\n")
     found = {(d.code, d.path) for d in errors_of(tmp_path, text)}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError
 from erpgo_monctl.validate import Context, run_checks
-from erpgo_monctl.validate.slo import check
-from tests.conftest import build_model
+from erpgo_monctl.validate.slo import check, values_problem
+from tests.conftest import build_model, need
 from tests.slo_specs import AVAILABILITY, line_of, model_of, spec_text
 
 LATENCY = """\
@@ -214,3 +217,56 @@ def test_stories_the_numbers_cannot_show_are_noted() -> None:
     notes = [d for d in findings(text) if d.code == "I413"]
     assert [d.severity for d in notes] == ["info", "info"]
     assert "above 100%" in notes[0].message or "above 100%" in notes[1].message
+
+
+# (values, promtool accepts it): promtool 2.42 measured by tests below; `0+1x1000000` is accepted by
+# promtool but expands to 1,000,001 samples, past monctl's bound (1e8 samples: 7.6 GB in promtool).
+VALUE_VERDICTS = {
+    "1e400x5": False,
+    "0+1e400x3": False,
+    "-1e400": False,
+    "1 2 1e309": False,
+    "stalex2": False,
+    "1ex3": False,
+    "1e308x5": True,
+    "1e308+1e308x3": True,
+    "1e-400": True,
+    "1 stale 2": True,
+    "_x3 Inf -Inf NaN": True,
+}
+
+
+@pytest.mark.parametrize(("values", "accepted"), VALUE_VERDICTS.items())
+def test_input_values_are_refused_exactly_where_promtool_refuses_them(values: str, accepted: bool) -> None:
+    text = spec_text(tests=TEST.replace("'1x5 0x10'", f"'{values}'"))
+    if accepted:
+        assert not findings(text)
+    else:
+        assert only(text, "E422").path == "tests[0].input_series[0].values"
+
+
+def test_out_of_range_value_says_so() -> None:
+    text = spec_text(tests=TEST.replace("'1x5 0x10'", "'1e400x5'"))
+    assert "1e400 is out of range for a 64-bit float" in only(text, "E422").message
+
+
+def test_input_values_expanding_past_the_bound_are_refused() -> None:
+    assert values_problem("0+1x999999") is None
+    problem = values_problem("0+1x999999 5")
+    assert problem is not None and "1,000,001 samples (limit 1,000,000" in problem
+
+
+def test_promtool_agrees_on_every_value_verdict(tmp_path: Path) -> None:
+    promtool = need("promtool")
+    (tmp_path / "r.yml").write_text("groups: [{name: g, rules: [{alert: A, expr: up == 0}]}]\n")
+    verdicts = {}
+    for index, values in enumerate(VALUE_VERDICTS):
+        test = tmp_path / f"t{index}.yml"
+        test.write_text(
+            "rule_files: [r.yml]\ntests:\n  - interval: 1m\n    input_series:\n"
+            f"      - {{series: 'up{{job=\"a\"}}', values: '{values}'}}\n"
+        )
+        run = subprocess.run([promtool, "test", "rules", test.name], cwd=tmp_path, capture_output=True)
+        verdicts[values] = run.returncode == 0
+        assert values_problem(values) is None if verdicts[values] else values_problem(values) is not None
+    assert verdicts == VALUE_VERDICTS

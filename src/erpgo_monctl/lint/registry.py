@@ -147,18 +147,6 @@ RULES: tuple[Rule, ...] = (
         "for: 1m",
     ),
     Rule(
-        "alerts/template-syntax",
-        "error",
-        "an annotation or label template that is not valid Go text/template",
-        "Unbalanced `{{ }}`, unterminated strings, `end`/`else` without a block, blocks without `end`, "
-        "empty commands, literals after `|`, undefined variables (`$lables`), in summary, description, "
-        "annotations, runbook_url and labels. Functions Prometheus does not define are reported as warnings.",
-        "Prometheus refuses to load a rule file whose templates do not parse (`promtool check rules` "
-        "fails), and a template that fails at run time sends the raw error text to the on-call.",
-        'description: "Error rate is {{ $value | humanizePercentage }"',
-        'description: "Error rate is {{ $value | humanizePercentage }}"',
-    ),
-    Rule(
         "alerts/template-label-aggregated-away",
         "error",
         "`$labels.X` in a template where the expression's result cannot carry X",

@@ -172,11 +172,23 @@ class _Merger:
             here, there = (*at, key), (*frm, key)
             if key in base:
                 result[key] = self.merge(base[key], value, here, there)
+            elif value == [] and (fields := list_key_fields(here)):
+                self._empty(here, there, fields)  # the base has none: the empty list changes nothing
             elif _allows_key(at, key):
                 result[key] = self.take(value, here, there)
             else:
                 self._unknown_key(base, at, key, there)
         return result
+
+    def _empty(self, at: PathKey, frm: PathKey, fields: tuple[str, ...]) -> None:
+        self.fail(
+            frm,
+            "E127",
+            f"an empty list changes nothing here: {format_path(at)} merges item by item "
+            f"(each item named by {' and/or '.join(f'`{f}`' for f in fields)}) and cannot be "
+            "emptied or replaced by an environment; name the items to change, or remove items "
+            "in the base spec",
+        )
 
     def _unknown_key(self, base: dict[str, Any], at: PathKey, key: str, there: PathKey) -> None:
         model = annotation_at(at)
@@ -191,6 +203,9 @@ class _Merger:
         self, base: list[Any], over: list[Any], at: PathKey, frm: PathKey, fields: tuple[str, ...]
     ) -> list[Any]:
         result = list(base)
+        if not over:  # `exporters: []` would otherwise change nothing, silently
+            self._empty(at, frm, fields)
+            return result
         claimed: dict[int, PathKey] = {}
         for j, item in enumerate(over):
             there = (*frm, j)

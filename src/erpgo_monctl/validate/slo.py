@@ -8,6 +8,7 @@ window, and that the spec's `tests:` name alerts that exist with series promtool
 from __future__ import annotations
 
 import difflib
+import math
 import re
 
 from erpgo_monctl.analysis.promql import parse
@@ -29,7 +30,40 @@ from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
 from .context import Context
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:Inf|inf|NaN|nan)"
-_VALUE_TOKEN = re.compile(rf"(?:_|stale)(?:x\d+)?|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
+# promtool's expanding notation: `_` (a gap, `_x3` three), `stale` (never repeated), `a`, `a+bxN`, `axN`
+_VALUE_TOKEN = re.compile(rf"_(?:x\d+)?|stale|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
+_FINITE_OR_NAMED = re.compile(r"[-+]?(?:Inf|inf|NaN|nan)")
+MAX_TEST_SAMPLES = 1_000_000  # per input series: promtool holds them all (1e8 samples: 7.6 GB, 12 s)
+
+
+def values_problem(values: str) -> str | None:
+    """Why promtool refuses (or chokes on) an input series' `values`, or None.
+
+    The notation is checked token by token; each number must fit a 64-bit float
+    (promtool parses with strconv.ParseFloat: `1e400` is "value out of range"), and the
+    expansion is bounded, since promtool materialises every sample in memory.
+    """
+    samples = 0
+    for token in values.split():
+        if not _VALUE_TOKEN.fullmatch(token):
+            return (
+                f"{token!r} is not promtool's expanding notation "
+                "(e.g. '0+60x30' grows by 60 for 30 steps, '1x10' repeats, '_' is a gap, 'stale' once)"
+            )
+        body, _, times = token.partition("x")
+        for number in re.findall(_NUMBER, body):
+            if not _FINITE_OR_NAMED.fullmatch(number) and math.isinf(float(number)):
+                return (
+                    f"{token!r}: {number} is out of range for a 64-bit float (promtool refuses it): "
+                    "write a smaller number, or Inf"
+                )
+        samples += int(times) + 1 if times else 1
+    if samples > MAX_TEST_SAMPLES:
+        return (
+            f"expands to {samples:,} samples (limit {MAX_TEST_SAMPLES:,} per series; promtool "
+            "holds every one in memory): test a shorter span or use a longer `interval`"
+        )
+    return None
 
 
 def _check_events(ctx: Context, s: int, events: EventsSLI) -> list[Diagnostic]:
@@ -267,16 +301,9 @@ def check_tests(ctx: Context) -> list[Diagnostic]:
                         ("tests", t, "input_series", i, "series"), "E421", f"{series.series!r} {problem}"
                     )
                 )
-            bad = [token for token in series.values.split() if not _VALUE_TOKEN.fullmatch(token)]
-            if bad and not series.values.lstrip().startswith("{{"):
-                found.append(
-                    ctx.diag(
-                        ("tests", t, "input_series", i, "values"),
-                        "E422",
-                        f"{bad[0]!r} is not promtool's expanding notation "
-                        "(e.g. '0+60x30' grows by 60 for 30 steps, '1x10' repeats, '_' is a gap)",
-                    )
-                )
+            problem = None if series.values.lstrip().startswith("{{") else values_problem(series.values)
+            if problem:
+                found.append(ctx.diag(("tests", t, "input_series", i, "values"), "E422", problem))
         for c, alert_check in enumerate(test.alert_tests):
             if alert_check.alertname not in known:
                 close = difflib.get_close_matches(alert_check.alertname, sorted(known), n=1)
