@@ -12,15 +12,16 @@ Alertmanager), and in an AlertmanagerConfig the Opsgenie/VictorOps/SNS/Webex rec
 from __future__ import annotations
 
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.scrape import HTTPClient
 from erpgo_monctl.validate.context import Context
 
 _NOT_IN_ALERTMANAGER_CONFIG = ("opsgenie", "victorops", "sns", "webex")
 
 
-def _time_intervals(ctx: Context) -> list[Diagnostic]:
+def _time_intervals(ctx: Context, am: Alertmanager) -> list[Diagnostic]:
     found = []
-    for i, interval in enumerate(ctx.model.spec.alertmanager.time_intervals):
+    for i, interval in enumerate(am.time_intervals):
         for p, period in enumerate(interval.time_intervals):
             if period.location not in (None, "UTC", "Etc/UTC"):
                 found.append(
@@ -35,9 +36,9 @@ def _time_intervals(ctx: Context) -> list[Diagnostic]:
     return found
 
 
-def _alertmanager_config(ctx: Context) -> list[Diagnostic]:
+def _alertmanager_config(ctx: Context, am: Alertmanager) -> list[Diagnostic]:
     found = []
-    for r, receiver in enumerate(ctx.model.spec.alertmanager.receivers):
+    for r, receiver in enumerate(am.receivers):
         for kind in _NOT_IN_ALERTMANAGER_CONFIG:
             if getattr(receiver, kind):
                 found.append(
@@ -65,9 +66,9 @@ def _alertmanager_config(ctx: Context) -> list[Diagnostic]:
 
 
 def check(ctx: Context) -> list[Diagnostic]:
-    if "kubernetes" not in ctx.model.spec.model_fields_set:
-        return []
     am = ctx.model.spec.alertmanager
+    if "kubernetes" not in ctx.model.spec.model_fields_set or am is None:
+        return []
     found = [
         ctx.diag(
             ("alertmanager", "templates", t),
@@ -78,5 +79,5 @@ def check(ctx: Context) -> list[Diagnostic]:
         for t, template in enumerate(am.templates)
     ]
     if ctx.model.spec.kubernetes.alertmanager.mode == "alertmanager_config":
-        found += _time_intervals(ctx) + _alertmanager_config(ctx)
+        found += _time_intervals(ctx, am) + _alertmanager_config(ctx, am)
     return found
