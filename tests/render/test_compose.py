@@ -143,6 +143,7 @@ def test_services_containers_ports_and_network(erpgo_model: Model) -> None:
         "jaeger",
         "node-exporter",
         "cadvisor",
+        "blackbox-exporter",
     ]
     for name, service in services.items():
         assert service["container_name"] == erpgo_model.container_name(name)
@@ -237,6 +238,7 @@ def test_optional_components_follow_the_spec(erpgo_model: Model) -> None:
     spec.logging = None
     spec.tracing = None
     spec.stack.node_exporter = None
+    spec.probes = None
     document = _document(resolve(spec))
     services = document["services"]
     assert list(services) == ["prometheus", "alertmanager", "grafana", "cadvisor"]
@@ -317,3 +319,11 @@ def test_a_service_with_secrets_refuses_to_start_without_them(erpgo_model: Model
 def test_services_without_secrets_keep_the_image_entrypoint(erpgo_model: Model) -> None:
     services = _document(erpgo_model)["services"]
     assert "entrypoint" in services["alertmanager"] and "entrypoint" not in services["loki"]
+
+
+def test_probes_run_the_pinned_blackbox_exporter_with_the_rendered_config(erpgo_model: Model) -> None:
+    service = _document(erpgo_model)["services"]["blackbox-exporter"]
+    assert service["image"] == "prom/blackbox-exporter:v0.27.0"
+    assert service["ports"] == ["127.0.0.1:9115:9115"]
+    assert service["volumes"] == ["./configs/blackbox.yml:/etc/blackbox_exporter/config.yml:ro"]
+    assert "cap_add" not in service  # no ICMP module in the ERPGo spec

@@ -133,3 +133,19 @@ def test_alerts_route_with_the_series_labels_their_scrape_job_sets(tmp_path: Pat
     assert result.stderr.count("R001") == 1
     assert "alertmanager.route.routes[3]: no alert of the spec reaches this route" in result.stderr
     assert result.exit_code == 1
+
+
+def test_routes_at_a_time_marks_the_receivers_the_maintenance_window_mutes() -> None:
+    from typer.testing import CliRunner
+
+    from erpgo_monctl.cli import app
+    from tests.conftest import ERPGO_SPEC
+
+    runner = CliRunner()
+    during = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "2026-11-29T02:30:00Z"])
+    after = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "2026-11-29T04:00:00Z"])
+    line = "DiskSpaceLow {service=infrastructure, severity=critical} -> on-call, devops-team"
+    assert f"{line} (muted by maintenance)\n" in during.stdout
+    assert f"{line}\n" in after.stdout
+    bad = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "half past two"])
+    assert bad.exit_code == 2

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
 from erpgo_monctl.resolve.layout import DEFAULT_IMAGES, rule_file_path
+from erpgo_monctl.resolve.probes import ProbeScrape, probe_alert_group
+from erpgo_monctl.resolve.relabel import LabelFate, label_fate, written_labels
 from erpgo_monctl.resolve.rule_groups import (
     AlertingRule,
     AlertPolicy,
@@ -23,6 +25,7 @@ from erpgo_monctl.resolve.rule_groups import (
     alert_groups,
     recording_groups,
 )
+from erpgo_monctl.resolve.secrets import probe_secret_files, receiver_secret_files, scrape_secret_files
 from erpgo_monctl.resolve.slo_dashboards import GeneratedDashboard, slo_dashboards
 from erpgo_monctl.resolve.slo_rules import InhibitRule, SLORules, slo_inhibit_rules, slo_rules
 from erpgo_monctl.resolve.slo_test_plans import SLOTestPlan, slo_test_plan
@@ -30,6 +33,8 @@ from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.spec.operations import Component, SeverityPolicy
 from erpgo_monctl.spec.rules import AlertRule, Exporter, Metric, Service
+from erpgo_monctl.spec.scrape import ScrapeSettings
+from erpgo_monctl.spec.time_intervals import TimeInterval
 from erpgo_monctl.spec.types import is_mounted_secret
 from erpgo_monctl.spec.v1 import Spec
 
@@ -46,7 +51,7 @@ EXPORTER_PREFIXES: dict[str, tuple[str, ...]] = {
     "redis": ("redis_",),
     "docker": ("engine_daemon_", "builder_", "swarm_", "etcd_"),
     "cadvisor": ("container_", "machine_", "cadvisor_"),
-    "blackbox": ("probe_",),
+    "blackbox": ("blackbox_",),  # its own /metrics; probe_* come from `probes:` jobs
     "mysql": ("mysql_",),
     "process": ("namedprocess_",),
     "custom": (),
@@ -81,7 +86,39 @@ class ScrapeJob:
     scrape_interval: str | None
     scrape_timeout: str | None
     labels: Mapping[str, str]
-    kind: str  # "service" or the exporter kind
+    kind: str  # "service", the exporter kind, or "probe"
+    # A service's or exporter's discovery, relabelling, TLS/auth and limits, as written (spec/scrape.py).
+    settings: ScrapeSettings | None = None
+    # A blackbox probe job: Prometheus asks the exporter's /probe for each target (None otherwise).
+    probe: ProbeScrape | None = None
+
+    def _target_labels(self) -> dict[str, str]:
+        """Labels every target of the job starts with: `job`, and `labels:` when no discovery adds targets."""
+        discovered = self.settings is not None and bool(self.settings.discovery())
+        return {"job": self.name, **({} if discovered else dict(self.labels))}
+
+    def label_fate(self, label: str) -> LabelFate:
+        """What every series this job stores certainly has for `label` after relabelling (relabel.py)."""
+        settings = self.settings
+        if settings is None:
+            fate = label_fate(label, self._target_labels())
+        else:
+            fate = label_fate(
+                label,
+                self._target_labels(),
+                settings.relabel_configs,
+                settings.metric_relabel_configs,
+                settings.honor_labels,
+            )
+        return replace(fate, because=f"job {self.name}: {fate.because}") if fate.because else fate
+
+    def certain_label_names(self) -> set[str]:
+        """Names that may come out `set` (target labels, literal relabel targets): the ones worth asking."""
+        settings = self.settings
+        written = (
+            written_labels(settings.relabel_configs, settings.metric_relabel_configs) if settings else set()
+        )
+        return set(self._target_labels()) | written
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +139,7 @@ class Model:
     alert_groups: tuple[RuleGroup, ...]  # the spec's alerts:
     recording_groups: tuple[RuleGroup, ...]  # the spec's recording_rules:
     slo_rules: tuple[SLORules, ...]  # one rule group per SLO, in spec order
+    probe_groups: tuple[RuleGroup, ...]  # the opt-in probe alerts (probes.alerts), one group or none
     inhibit_rules: tuple[InhibitRule, ...]  # generated ones (the spec's are alertmanager.inhibit_rules)
     dashboards: tuple[Dashboard, ...]  # the spec's, then the generated ones
     dashboard_uids: tuple[str, ...]  # of `dashboards`, index for index
@@ -111,11 +149,13 @@ class Model:
     metrics_by_name: Mapping[str, Metric]  # the metrics catalog (E313 refuses a name declared twice)
     alertmanagers: tuple[str, ...]  # where Prometheus sends alerts (host:port); empty: nowhere
     images: Mapping[str, str]  # compose service -> image, for every service the stack runs, in order
+    # alertmanager.time_intervals by name (the first of a name; E347 refuses a second)
+    time_intervals: Mapping[str, TimeInterval]
 
     @property
     def alerts(self) -> tuple[AlertingRule, ...]:
-        """Every alerting rule the output holds: the spec's, then each SLO's burn-rate alerts."""
-        written = tuple(rule for group in self.alert_groups for rule in group.alerts)
+        """Every alerting rule the output holds: the spec's, the probe alerts, each SLO's burn-rate alerts."""
+        written = tuple(rule for group in (*self.alert_groups, *self.probe_groups) for rule in group.alerts)
         return written + tuple(alert.rule for rules in self.slo_rules for alert in rules.burn_alerts)
 
     @property
@@ -156,6 +196,10 @@ def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None)
     dashboards = (*spec.dashboards, *(g.dashboard for g in generated))
     per_slo = tuple(slo_rules(slo, index, policy) for index, slo in enumerate(spec.slos))
     metrics = {metric.name: metric for metric in spec.metrics}
+    intervals: dict[str, TimeInterval] = {}
+    for interval in spec.alertmanager.time_intervals if spec.alertmanager else []:
+        intervals.setdefault(interval.name, interval)
+    probe_groups = probe_alert_group(spec.probes, policy)
     return Model(
         spec=spec,
         source=source,
@@ -168,15 +212,17 @@ def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None)
         alert_groups=alert_groups(spec.alerts, policy),
         recording_groups=recording_groups(spec.recording_rules),
         slo_rules=per_slo,
+        probe_groups=probe_groups,
         inhibit_rules=slo_inhibit_rules(spec.slos),
         dashboards=dashboards,
         dashboard_uids=tuple(d.uid or slugify(d.title)[:40] for d in dashboards),
         generated_dashboards=generated,
         slo_test_plans=tuple(slo_test_plan(rules) for rules in per_slo),
-        rule_files=_rule_files(spec),
+        rule_files=_rule_files(spec, bool(probe_groups)),
         metrics_by_name=MappingProxyType(metrics),
         alertmanagers=_alertmanagers(spec),
         images=MappingProxyType(_images(spec)),
+        time_intervals=MappingProxyType(intervals),
     )
 
 
@@ -185,17 +231,32 @@ def _scrape_jobs(spec: Spec) -> tuple[ScrapeJob, ...]:
     entries: list[Service | Exporter] = [*spec.services, *spec.exporters]
     for entry in entries:
         kind = entry.kind if isinstance(entry, Exporter) else "service"
-        scheme = entry.scheme if isinstance(entry, Service) else "http"
         jobs.append(
             ScrapeJob(
                 entry.name,
                 tuple(entry.targets),
                 entry.metrics_path,
-                scheme,
+                entry.scheme,
                 entry.scrape_interval,
                 entry.scrape_timeout,
                 MappingProxyType(dict(entry.labels)),
                 kind,
+                settings=entry,
+            )
+        )
+    probes = spec.probes
+    for probe in probes.jobs if probes else []:
+        jobs.append(
+            ScrapeJob(
+                probe.name,
+                tuple(probe.targets),
+                "/probe",
+                "http",
+                probe.scrape_interval,
+                probe.scrape_timeout,
+                MappingProxyType(dict(probe.labels)),
+                "probe",
+                probe=ProbeScrape(probe.module, probes.exporter) if probes else None,
             )
         )
     return tuple(jobs)
@@ -223,7 +284,8 @@ def _images(spec: Spec) -> dict[str, str]:
     """The compose services that run, each with its image (the spec's, else the default pinned one).
 
     Prometheus and Grafana always; Alertmanager with `alertmanager:`; Loki and the chosen agent
-    with `logging:`; Jaeger with `tracing.jaeger`; node-exporter and cAdvisor when `stack:` lists them.
+    with `logging:`; Jaeger with `tracing.jaeger`; node-exporter and cAdvisor when `stack:` lists them;
+    the blackbox exporter with `probes:`.
     """
     stack = spec.stack
     running: list[tuple[str, Component | None]] = [("prometheus", stack.prometheus)]
@@ -237,12 +299,19 @@ def _images(spec: Spec) -> dict[str, str]:
     if spec.tracing is not None and spec.tracing.jaeger is not None:
         running.append(("jaeger", stack.jaeger))
     running += [("node-exporter", stack.node_exporter), ("cadvisor", stack.cadvisor)]
+    if spec.probes is not None:
+        running.append(("blackbox-exporter", stack.blackbox or Component()))
     return {name: c.image or DEFAULT_IMAGES[name] for name, c in running if c is not None}
 
 
-def _rule_files(spec: Spec) -> tuple[str, ...]:
+def _rule_files(spec: Spec, probe_alerts: bool) -> tuple[str, ...]:
     """Rule files Prometheus loads, relative to prometheus.yml (all in configs/)."""
-    kinds = [("alerts", spec.alerts), ("recording", spec.recording_rules), ("slo", spec.slos)]
+    kinds = [
+        ("alerts", bool(spec.alerts)),
+        ("recording", bool(spec.recording_rules)),
+        ("slo", bool(spec.slos)),
+        ("probes", probe_alerts),
+    ]
     return tuple(rule_file_path(kind).name for kind, present in kinds if present)
 
 
@@ -265,6 +334,7 @@ def _alertmanager_secrets(am: Alertmanager) -> set[str]:
         found.update(c.api_url_file for c in receiver.slack if c.api_url_file)
         found.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
         found.update(c.routing_key_file for c in receiver.pagerduty)
+        found.update(receiver_secret_files(receiver))
     return found
 
 
@@ -282,14 +352,19 @@ def secret_files_by_component(model: Model) -> dict[str, list[str]]:
     spec = model.spec
     alertmanager = _alertmanager_secrets(spec.alertmanager) if spec.alertmanager else set()
     prometheus: set[str] = set()
+    for job in model.scrape_jobs:
+        if job.settings is not None:
+            prometheus.update(scrape_secret_files(job.settings))
     for remote in spec.prometheus.remote_write:
         if remote.basic_auth:
             prometheus.add(remote.basic_auth.password_file)
         if remote.bearer_token_file:
             prometheus.add(remote.bearer_token_file)
+    blackbox = probe_secret_files(spec.probes) if spec.probes else set()
     result = {
         "prometheus": sorted(prometheus),
         "alertmanager": sorted(alertmanager),
+        "blackbox-exporter": sorted(blackbox),
         "grafana": [spec.stack.grafana.admin_password_file],
     }
     return {component: names for component, names in result.items() if names}

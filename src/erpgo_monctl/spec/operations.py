@@ -113,6 +113,9 @@ class Stack(Strict):
     jaeger: Component = Field(default_factory=Component)
     node_exporter: Component | None = None
     cadvisor: Component | None = None
+    blackbox: Component | None = Field(
+        default=None, description="the blackbox exporter run when `probes:` exist (default image if absent)"
+    )
 
 
 class Lint(Strict):

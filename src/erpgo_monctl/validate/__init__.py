@@ -22,6 +22,7 @@ from erpgo_monctl.validate import (
     promql_literals,
     references,
     routing,
+    scrape,
     slo,
     stack,
     templates,
@@ -51,6 +52,7 @@ CHECKS: tuple[Check, ...] = (
     Check("stack", stack.check),
     Check("templates", templates.check),
     Check("intervals", intervals.check),
+    Check("scrape", scrape.check),
 )
 
 # An expression beyond the PromQL parser's limits (promql.py runs first and refuses it unparsed)
