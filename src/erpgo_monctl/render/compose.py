@@ -78,7 +78,12 @@ def _wget_probe(url: str) -> dict[str, Any]:
 
 
 # The images' own entrypoints, run after the secret check (prom/* images ship busybox sh; Grafana's too).
-ENTRYPOINTS = {"prometheus": "/bin/prometheus", "alertmanager": "/bin/alertmanager", "grafana": "/run.sh"}
+ENTRYPOINTS = {
+    "prometheus": "/bin/prometheus",
+    "alertmanager": "/bin/alertmanager",
+    "grafana": "/run.sh",
+    "blackbox-exporter": "/bin/blackbox_exporter",
+}
 
 
 def secret_check_entrypoint(service: str, paths: list[str]) -> list[str]:

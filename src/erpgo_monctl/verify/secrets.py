@@ -15,7 +15,7 @@ from typing import Any
 from erpgo_monctl.diagnostics import Diagnostic
 
 # uid each image runs as (grafana/grafana: 472; prom/* images: nobody)
-SERVICE_UIDS = {"grafana": 472, "alertmanager": 65534, "prometheus": 65534}
+SERVICE_UIDS = {"grafana": 472, "alertmanager": 65534, "prometheus": 65534, "blackbox-exporter": 65534}
 NOBODY = 65534
 
 
