@@ -17,6 +17,7 @@ from erpgo_monctl.spec.types import (
     Interval,
     LabelMap,
     LabelName,
+    MetricsPath,
     Slug,
     Strict,
     one_key_of,
@@ -30,7 +31,7 @@ class Service(Strict):
 
     name: Slug
     targets: list[HostPort] = Field(min_length=1)
-    metrics_path: str = "/metrics"
+    metrics_path: MetricsPath = "/metrics"
     scheme: Literal["http", "https"] = "http"
     scrape_interval: Interval | None = None
     scrape_timeout: Interval | None = None
@@ -49,7 +50,7 @@ class Exporter(Strict):
     name: Slug
     kind: ExporterKind
     targets: list[HostPort] = Field(min_length=1)
-    metrics_path: str = "/metrics"
+    metrics_path: MetricsPath = "/metrics"
     scrape_interval: Interval | None = None
     scrape_timeout: Interval | None = None
     labels: LabelMap = Field(default_factory=dict)

@@ -11,7 +11,16 @@ from erpgo_monctl.spec.kubernetes import Kubernetes
 from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
 from erpgo_monctl.spec.operations import Incidents, Lint, Stack
 from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
-from erpgo_monctl.spec.types import Duration, HostPort, Interval, LabelMap, SecretFile, Strict, duration_ms
+from erpgo_monctl.spec.types import (
+    Duration,
+    HostPort,
+    Interval,
+    LabelMap,
+    SecretFile,
+    ServerURL,
+    Strict,
+    duration_ms,
+)
 from erpgo_monctl.spec.unit_tests import AlertTest
 
 
@@ -21,7 +30,7 @@ class BasicAuth(Strict):
 
 
 class RemoteWrite(Strict):
-    url: str = Field(pattern=r"^https?://[^\s@]+$")
+    url: ServerURL
     name: str | None = None
     basic_auth: BasicAuth | None = None
     bearer_token_file: SecretFile | None = None
