@@ -47,11 +47,14 @@ e2e: $(STAMP) tools
 bench: $(STAMP) tools
 	$(BIN)/python bench/run.py
 
-# promtool and amtool from Debian's packages (the real checkers the tests run)
+# promtool, amtool and the exporters from Debian's packages (the real checkers and servers the tests run;
+# the blackbox exporter checks configs/blackbox.yml and probes in `make e2e`)
 tools:
-	@command -v promtool >/dev/null && command -v amtool >/dev/null || { \
-	  echo "installing promtool/amtool (apt: prometheus prometheus-alertmanager)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus prometheus-alertmanager; }
+	@command -v promtool >/dev/null && command -v amtool >/dev/null \
+	  && command -v prometheus-blackbox-exporter >/dev/null && command -v prometheus-node-exporter >/dev/null || { \
+	  echo "installing (apt: prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus prometheus-alertmanager \
+	    prometheus-blackbox-exporter prometheus-node-exporter; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -223,19 +223,33 @@ def routes(
     env: Annotated[str | None, typer.Option("--env", help="environment overlay to apply")] = None,
     target: TargetOpt = "compose",
     fmt: FormatOpt = Format.text,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="an ISO 8601 time (e.g. 2026-11-29T02:30:00Z; no zone means UTC): mark receivers whose "
+            "route is muted then, or outside its active time intervals",
+        ),
+    ] = None,
 ) -> None:
     """For every alert, the receivers it reaches; flags routes no alert reaches. Exit 1 if any."""
     from erpgo_monctl.pipeline import load_model
     from erpgo_monctl.render.targets import target_named
-    from erpgo_monctl.report.routes import format_routing, route_report
+    from erpgo_monctl.report.routes import format_routing, parse_instant, route_report
     from erpgo_monctl.validate import Context
 
+    instant = None
+    if at is not None:
+        instant = parse_instant(at)
+        if instant is None:
+            sys.stderr.write(f"error: --at {at!r} is not an ISO 8601 time (e.g. 2026-11-29T02:30:00Z)\n")
+            raise typer.Exit(2)
     try:
         target_named(target)  # an unknown target is a usage error before any work
         model, _ = load_model(spec, env)
     except MonctlError as exc:
         fail(exc, fmt)
-    result = route_report(model, target)
+    result = route_report(model, target, instant)
     ctx = Context(model)
     problems = [
         ctx.diag(

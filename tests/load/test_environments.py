@@ -337,9 +337,12 @@ def test_erpgo_production_renders_exactly_the_base() -> None:
 
 
 def test_erpgo_local_scrapes_only_127_0_0_1(erpgo_local: Model) -> None:
-    targets = [target for job in erpgo_local.scrape_jobs for target in job.targets]
+    # a probe job's targets are what the exporter probes; what Prometheus scrapes is the exporter
+    targets = [target for job in erpgo_local.scrape_jobs if job.kind != "probe" for target in job.targets]
     assert len(targets) == 6
     assert all(target.startswith("127.0.0.1:") for target in targets)
+    assert erpgo_local.spec.probes is not None
+    assert erpgo_local.spec.probes.exporter.startswith("127.0.0.1:")
     assert erpgo_local.spec.prometheus.external_labels["cluster"] == "erpgo-local"
 
 

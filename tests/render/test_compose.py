@@ -143,6 +143,7 @@ def test_services_containers_ports_and_network(erpgo_model: Model) -> None:
         "jaeger",
         "node-exporter",
         "cadvisor",
+        "blackbox-exporter",
     ]
     for name, service in services.items():
         assert service["container_name"] == erpgo_model.container_name(name)
@@ -235,6 +236,7 @@ def test_optional_components_follow_the_spec(erpgo_model: Model) -> None:
     spec.logging = None
     spec.tracing = None
     spec.stack.node_exporter = None
+    spec.probes = None
     document = _document(resolve(spec))
     services = document["services"]
     assert list(services) == ["prometheus", "alertmanager", "grafana", "cadvisor"]
@@ -244,3 +246,11 @@ def test_optional_components_follow_the_spec(erpgo_model: Model) -> None:
 
 def test_deterministic(erpgo_model: Model) -> None:
     assert _content(erpgo_model) == _content(erpgo_model)
+
+
+def test_probes_run_the_pinned_blackbox_exporter_with_the_rendered_config(erpgo_model: Model) -> None:
+    service = _document(erpgo_model)["services"]["blackbox-exporter"]
+    assert service["image"] == "prom/blackbox-exporter:v0.27.0"
+    assert service["ports"] == ["127.0.0.1:9115:9115"]
+    assert service["volumes"] == ["./configs/blackbox.yml:/etc/blackbox_exporter/config.yml:ro"]
+    assert "cap_add" not in service  # no ICMP module in the ERPGo spec

@@ -29,7 +29,7 @@ def _config(model: Model) -> dict:
 def test_every_seed_scrape_job_is_rendered(erpgo_model: Model) -> None:
     config = _config(erpgo_model)
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
-    assert set(jobs) == SEED_JOBS
+    assert set(jobs) == SEED_JOBS | {"probe-public-api"}  # and the blackbox probe ERPGo adds
     assert jobs["erpgo-api"]["static_configs"] == [{"targets": ["api:8080"]}]
     assert jobs["erpgo-api"]["scrape_timeout"] == "10s"
     assert jobs["postgres-exporter"]["scrape_interval"] == "30s"
@@ -49,6 +49,7 @@ def test_recording_rules_are_in_a_rule_file_not_in_prometheus_yml(erpgo_model: M
     expected = ["alert_rules.yml", "recording_rules.yml"] + (
         ["slo_rules.yml"] if erpgo_model.spec.slos else []
     )
+    expected += ["probe_rules.yml"]  # ERPGo enables the opt-in probe alerts
     assert config["rule_files"] == expected
 
 

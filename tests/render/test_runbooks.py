@@ -12,7 +12,8 @@ def test_one_runbook_per_alert(rendered: dict[PurePosixPath, bytes], erpgo_model
     runbooks = {p.stem for p in rendered if p.parts[0] == "runbooks"}
     slo_alerts = {b.rule.name for rules in erpgo_model.slo_rules for b in rules.burn_alerts}
     assert slo_alerts  # the ERPGo spec has SLOs; their runbook_url must lead somewhere
-    assert runbooks == set(SEED_ALERTS) | slo_alerts | {"TargetDown"}
+    probe_alerts = {"ProbeTargetDown", "ProbeCertificateExpiry"}  # the opt-in probe alerts ERPGo enables
+    assert runbooks == set(SEED_ALERTS) | slo_alerts | {"TargetDown"} | probe_alerts
 
 
 def test_slo_runbook_covers_page_and_ticket(rendered: dict[PurePosixPath, bytes]) -> None:

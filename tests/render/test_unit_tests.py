@@ -97,7 +97,11 @@ def test_latency_inputs_use_both_le_spellings(rendered: dict[PurePosixPath, byte
 
 def test_spec_tests_compile_to_promtool_names(rendered: dict[PurePosixPath, bytes]) -> None:
     doc = load(rendered, "tests/application-down_test.yml")
-    assert doc["rule_files"] == ["../configs/alert_rules.yml", "../configs/recording_rules.yml"]
+    assert doc["rule_files"] == [
+        "../configs/alert_rules.yml",
+        "../configs/recording_rules.yml",
+        "../configs/probe_rules.yml",
+    ]
     assert doc["evaluation_interval"] == "15s"
     (group,) = doc["tests"]
     assert group["input_series"] == [

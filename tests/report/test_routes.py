@@ -86,3 +86,19 @@ def test_wrong_routing_expectation_is_t021_at_that_route_test(
     [diag] = results[1].diagnostics
     assert (diag.code, diag.path, diag.file) == ("T021", "alertmanager.route_tests[1].receivers", str(spec))
     assert "should reach " + ", ".join(receivers) in diag.message
+
+
+def test_routes_at_a_time_marks_the_receivers_the_maintenance_window_mutes() -> None:
+    from typer.testing import CliRunner
+
+    from erpgo_monctl.cli import app
+    from tests.conftest import ERPGO_SPEC
+
+    runner = CliRunner()
+    during = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "2026-11-29T02:30:00Z"])
+    after = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "2026-11-29T04:00:00Z"])
+    line = "DiskSpaceLow {service=infrastructure, severity=critical} -> on-call, devops-team"
+    assert f"{line} (muted by maintenance)\n" in during.stdout
+    assert f"{line}\n" in after.stdout
+    bad = runner.invoke(app, ["routes", str(ERPGO_SPEC), "--at", "half past two"])
+    assert bad.exit_code == 2

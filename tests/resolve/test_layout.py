@@ -32,7 +32,7 @@ def test_paths_of_generated_files() -> None:
 def test_rule_files_sit_beside_prometheus_yml_in_the_container() -> None:
     """prometheus.yml names its rule files relative to itself: their mounts share its directory."""
     config = COMPOSE.mount("prometheus")
-    for kind in ("alerts", "recording", "slo"):
+    for kind in ("alerts", "recording", "slo", "probes"):
         placement = COMPOSE[f"{kind}_rules"]
         assert placement.mount == config.parent / placement.path.name
         assert placement.checker == "promtool-rules"
@@ -44,7 +44,16 @@ def test_every_checker_named_has_a_place() -> None:
         "promtool-config",
         "promtool-rules",
         "amtool-config",
+        "blackbox-config",
         "compose-schema",
         "grafana-dashboard",
         "promtool-test",
     }
+
+
+def test_notification_templates_sit_beside_alertmanager_yml_in_the_container() -> None:
+    """alertmanager.yml names its template files relative to itself: the mount keeps that relation."""
+    config, templates = COMPOSE["alertmanager"], COMPOSE["alertmanager_templates"]
+    assert templates.path.parent == config.path.parent
+    assert templates.mount is not None and config.mount is not None
+    assert templates.mount.parent == config.mount.parent and templates.mount.name == templates.path.name

@@ -180,7 +180,7 @@ def test_check_passes_the_erpgo_tree_with_its_unit_tests(
     names = {r.name for r in results}
     assert "promtool test rules slo_api-availability_test.yml" in names
     assert "promtool test rules high-error-rate_test.yml" in names
-    assert len([n for n in names if n.startswith("promtool check rules")]) == 8
+    assert len([n for n in names if n.startswith("promtool check rules")]) == 9
 
 
 def test_check_cli_recognises_a_kubernetes_tree(minimal_dir: Path, tmp_path: Path) -> None:

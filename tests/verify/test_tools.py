@@ -195,7 +195,10 @@ def test_which_checker_runs_on_which_file_comes_from_the_layout(rendered_dir: Pa
         "promtool check rules alert_rules.yml",
         "promtool check rules recording_rules.yml",
         "promtool check rules slo_rules.yml",
+        "promtool check rules probe_rules.yml",
     ]
+    [blackbox] = _checker_tasks(rendered_dir, COMPOSE, "blackbox-config", {**tools, "blackbox": "x"})
+    assert blackbox.args[1] == rendered_dir / "configs" / "blackbox.yml"  # type: ignore[attr-defined]
     tests = _checker_tasks(rendered_dir, COMPOSE, "promtool-test", tools)
     assert len(tests) == len(list((rendered_dir / "tests").glob("*_test.yml"))) > 0
 

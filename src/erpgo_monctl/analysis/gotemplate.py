@@ -111,9 +111,14 @@ class _Block:
     has_else: bool = False
 
 
-def check_template(text: str, dialect: Dialect = "prometheus") -> list[TemplateProblem]:
-    """Problems of `text` as a Go text/template `dialect`'s server expands; empty when it works there."""
-    checker = _Checker(dialect)
+def check_template(
+    text: str, dialect: Dialect = "prometheus", defined: frozenset[str] = frozenset()
+) -> list[TemplateProblem]:
+    """Problems of `text` as a Go text/template `dialect`'s server expands; empty when it works there.
+
+    `defined`: template names defined elsewhere the server loads too (Alertmanager's template files).
+    """
+    checker = _Checker(dialect, elsewhere=defined)
     try:
         checker.run(text)
     except _Invalid as exc:
@@ -127,6 +132,7 @@ _SERVER = {"prometheus": "Prometheus alert templates", "alertmanager": "Alertman
 @dataclass
 class _Checker:
     dialect: Dialect
+    elsewhere: frozenset[str] = frozenset()
     problems: list[TemplateProblem] = field(default_factory=list)
     stack: list[_Block] = field(default_factory=list)
     defined: set[str] = field(default_factory=set)
@@ -149,10 +155,12 @@ class _Checker:
             pos = self._action(text, start)
         if len(self.stack) > 1:
             raise _Invalid(f"{{{{ {self.stack[-1].keyword} }}}} is not closed: add {{{{ end }}}}")
-        known = self.defined | (ALERTMANAGER_TEMPLATES if self.dialect == "alertmanager" else set())
+        known, where = self.defined | self.elsewhere, "this text"
+        if self.dialect == "alertmanager":
+            known, where = known | ALERTMANAGER_TEMPLATES, "this text or an alertmanager.templates file"
         for name in self.called:
             if name not in known:
-                self._problem(f"template {name!r} is not defined (define it in this text)")
+                self._problem(f"template {name!r} is not defined (define it in {where})")
 
     def _action(self, text: str, start: int) -> int:
         """Check the action opening at `start`; return the position after it."""

@@ -28,7 +28,9 @@ SECRET_KEYS = {
     "service_key": "routing_key_file",
     "token": "credentials_file",
     "bearer_token": "bearer_token_file",
-    "api_key": "an *_file field naming a file in the secrets directory",
+    "api_key": "api_key_file",
+    "client_secret": "client_secret_file",
+    "credentials": "credentials_file",
     "secret": "an *_file field naming a file in the secrets directory",
 }
 # keys earlier versions accepted without effect -> what to do instead (still E101: they do nothing)
@@ -370,6 +372,9 @@ def parse_spec(loaded: Loaded) -> Spec:
         secret_paths = {d.path for d in secrets}
         diagnostics = {d for d in diagnostics if d.code == "E110" or d.path not in secret_paths}
         diagnostics |= {d for d in secrets if d.path not in secret_keys}
+        # `password: x` written instead of `password_file`: the E110 says what to write, no E102 besides
+        wanted = {f"{path}_file" for path in secret_keys}
+        diagnostics = {d for d in diagnostics if not (d.code == "E102" and d.path in wanted)}
         raise MonctlError(sorted(diagnostics)) from None
     if secrets:
         raise MonctlError(secrets)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.receivers import other_integrations, time_interval
+from erpgo_monctl.render.scrape import http_client
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.layout import COMPOSE
+from erpgo_monctl.resolve.layout import COMPOSE, notification_template_path
 from erpgo_monctl.resolve.model import Model, secret_path
 from erpgo_monctl.spec.alertmanager import Receiver, RootRoute, Route
+from erpgo_monctl.spec.scrape import HTTPClient
 
 
 def _timing(route: RootRoute | Route, data: dict[str, Any]) -> None:
@@ -29,6 +32,10 @@ def _route(route: Route) -> dict[str, Any]:
     _timing(route, data)
     if route.continue_:
         data["continue"] = True
+    if route.mute_time_intervals:
+        data["mute_time_intervals"] = list(route.mute_time_intervals)
+    if route.active_time_intervals:
+        data["active_time_intervals"] = list(route.active_time_intervals)
     if route.routes:
         data["routes"] = [_route(child) for child in route.routes]
     return data
@@ -63,6 +70,7 @@ def _receiver(receiver: Receiver) -> dict[str, Any]:
                 entry["title"] = slack.title
             if slack.text:
                 entry["text"] = slack.text
+            _http_config(slack.http_config, entry)
             slacks.append(entry)
         data["slack_configs"] = slacks
     if receiver.webhook:
@@ -73,9 +81,10 @@ def _receiver(receiver: Receiver) -> dict[str, Any]:
                 entry["send_resolved"] = hook.send_resolved
             if hook.max_alerts is not None:
                 entry["max_alerts"] = hook.max_alerts
+            _http_config(hook.http_config, entry)
             if hook.credentials_file:
-                entry["http_config"] = {
-                    "authorization": {"credentials_file": secret_path(hook.credentials_file)}
+                entry.setdefault("http_config", {})["authorization"] = {
+                    "credentials_file": secret_path(hook.credentials_file)
                 }
             hooks.append(entry)
         data["webhook_configs"] = hooks
@@ -89,9 +98,18 @@ def _receiver(receiver: Receiver) -> dict[str, Any]:
                 entry["severity"] = duty.severity
             if duty.description:
                 entry["description"] = duty.description
+            _http_config(duty.http_config, entry)
             duties.append(entry)
         data["pagerduty_configs"] = duties
+    data.update(other_integrations(receiver))
     return data
+
+
+def _http_config(client: HTTPClient | None, entry: dict[str, Any]) -> None:
+    if client is not None:
+        rendered = http_client(client)
+        if rendered:
+            entry["http_config"] = rendered
 
 
 def build_alertmanager_config(model: Model) -> dict[str, Any]:
@@ -120,6 +138,14 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
     if global_:
         config["global"] = global_
     config["route"] = root
+    if model.time_intervals:
+        config["time_intervals"] = [time_interval(t) for t in model.time_intervals.values()]
+    if am.templates:
+        # relative to alertmanager.yml's directory, where the template directory sits beside it
+        base = COMPOSE.path("alertmanager").parent
+        config["templates"] = [
+            str(notification_template_path(t.name).relative_to(base)) for t in am.templates
+        ]
     inhibit_rules = [
         {
             "source_matchers": list(rule.source_matchers),
@@ -143,6 +169,10 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
 
 
 def render(model: Model) -> Files:
-    """Render configs/alertmanager.yml."""
+    """Render configs/alertmanager.yml and its notification template files."""
     text = dump_yaml(build_alertmanager_config(model), model.header)
-    return {COMPOSE.path("alertmanager"): text.encode()}
+    files: Files = {COMPOSE.path("alertmanager"): text.encode()}
+    for template in model.spec.alertmanager.templates:
+        body = "{{/* " + model.header.replace("\n", " | ") + " */}}\n" + template.text.rstrip("\n") + "\n"
+        files[notification_template_path(template.name)] = body.encode()
+    return files

@@ -28,6 +28,9 @@ ALERTMANAGER_PORT = COMPOSE.ports["alertmanager"]
 GRAFANA_PORT = COMPOSE.ports["grafana"]
 NODE_EXPORTER_PORT = COMPOSE.ports["node-exporter"]
 CADVISOR_PORT = COMPOSE.ports["cadvisor"]
+BLACKBOX_PORT = COMPOSE.ports["blackbox-exporter"]
+# used when `probes:` exist and stack.blackbox does not name an image (its configs are written for it)
+DEFAULT_BLACKBOX_IMAGE = "prom/blackbox-exporter:v0.27.0"
 
 # Keys after image/container_name/restart, in the order every service prints them.
 SERVICE_KEYS = (
@@ -37,6 +40,7 @@ SERVICE_KEYS = (
     "volumes",
     "secrets",
     "privileged",
+    "cap_add",
     "devices",
     "pid",
     "networks",
@@ -54,7 +58,12 @@ def _mount(key: str) -> str:
 
 
 def _rule_kinds(model: Model) -> list[str]:
-    kinds = [("alerts", model.alert_groups), ("recording", model.recording_groups), ("slo", model.slo_rules)]
+    kinds = [
+        ("alerts", model.alert_groups),
+        ("recording", model.recording_groups),
+        ("slo", model.slo_rules),
+        ("probes", model.probe_groups),
+    ]
     return [kind for kind, present in kinds if present]
 
 
@@ -107,6 +116,7 @@ def _prometheus(model: Model) -> dict[str, Any]:
 
 
 def _alertmanager(model: Model) -> dict[str, Any]:
+    templates = [_mount("alertmanager_templates")] if model.spec.alertmanager.templates else []
     return _service(
         model,
         "alertmanager",
@@ -115,6 +125,7 @@ def _alertmanager(model: Model) -> dict[str, Any]:
         command=[f"--config.file={COMPOSE.mount('alertmanager')}", "--storage.path=/alertmanager"],
         volumes=[
             _mount("alertmanager"),
+            *templates,
             "alertmanager_data:/alertmanager",
         ],
         healthcheck=_wget_probe(f"http://localhost:{ALERTMANAGER_PORT}/-/ready"),
@@ -249,6 +260,21 @@ def _cadvisor(model: Model, component: Component) -> dict[str, Any]:
     )
 
 
+def _blackbox(model: Model) -> dict[str, Any]:
+    assert model.spec.probes is not None
+    component = model.spec.stack.blackbox or Component(image=DEFAULT_BLACKBOX_IMAGE)
+    icmp = any(module.prober == "icmp" for module in model.spec.probes.modules)
+    return _service(
+        model,
+        "blackbox-exporter",
+        component,
+        BLACKBOX_PORT,
+        command=[f"--config.file={COMPOSE.mount('blackbox')}"],
+        volumes=[_mount("blackbox")],
+        cap_add=["NET_RAW"] if icmp else None,  # ICMP probes open raw sockets
+    )
+
+
 def compose_services(model: Model) -> dict[str, dict[str, Any]]:
     """Compose services in a stable order, each only when its stack component (and config) exists."""
     spec = model.spec
@@ -272,6 +298,8 @@ def compose_services(model: Model) -> dict[str, dict[str, Any]]:
         services["node-exporter"] = _node_exporter(model, stack.node_exporter)
     if stack.cadvisor is not None:
         services["cadvisor"] = _cadvisor(model, stack.cadvisor)
+    if spec.probes is not None:
+        services["blackbox-exporter"] = _blackbox(model)
     return services
 
 

@@ -1,4 +1,4 @@
-"""configs/prometheus.yml: globals, rule files, Alertmanager, one scrape job per service/exporter.
+"""configs/prometheus.yml: globals, rule files, Alertmanager, one scrape job per service/exporter/probe.
 
 Recording rules live in their own rule file (the seed put them inside
 prometheus.yml, which `promtool check config` rejects).
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.scrape import probe_config, settings_config
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model, secret_path
@@ -22,12 +23,10 @@ def _scrape_config(model: Model, index: int) -> dict[str, Any]:
     if job.scrape_timeout:
         config["scrape_timeout"] = job.scrape_timeout
     config["metrics_path"] = job.metrics_path
-    if job.scheme != "http":
-        config["scheme"] = job.scheme
-    static: dict[str, Any] = {"targets": list(job.targets)}
-    if job.labels:
-        static["labels"] = dict(sorted(job.labels.items()))
-    config["static_configs"] = [static]
+    if job.settings is not None:
+        config.update(settings_config(job, job.settings))
+    elif job.probe is not None:
+        config.update(probe_config(job, job.probe))
     return config
 
 

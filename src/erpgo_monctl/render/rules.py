@@ -1,4 +1,4 @@
-"""configs/alert_rules.yml, configs/recording_rules.yml and configs/slo_rules.yml (Prometheus rule files).
+"""configs/{alert,recording,slo,probe}_rules.yml (Prometheus rule files).
 
 The rule groups are resolved (resolve/rule_groups.py, resolve/slo_rules.py): final labels and
 annotations included. This module only encodes them.
@@ -20,6 +20,8 @@ def alert_rule_entry(rule: AlertingRule) -> dict[str, Any]:
     entry: dict[str, Any] = {"alert": rule.name, "expr": rule.expr}
     if rule.for_:
         entry["for"] = rule.for_
+    if rule.keep_firing_for:
+        entry["keep_firing_for"] = rule.keep_firing_for
     entry["labels"] = dict(rule.labels)
     entry["annotations"] = dict(rule.annotations)
     return entry
@@ -39,6 +41,8 @@ def rule_groups_document(groups: tuple[RuleGroup, ...]) -> dict[str, Any]:
         data: dict[str, Any] = {"name": group.name}
         if group.interval:
             data["interval"] = group.interval
+        if group.limit is not None:
+            data["limit"] = group.limit
         data["rules"] = [
             alert_rule_entry(rule) if isinstance(rule, AlertingRule) else recording_rule_entry(rule)
             for rule in group.rules
@@ -59,6 +63,10 @@ def build_slo_rules(model: Model) -> dict[str, Any]:
     return rule_groups_document(model.slo_groups)
 
 
+def build_probe_rules(model: Model) -> dict[str, Any]:
+    return rule_groups_document(model.probe_groups)
+
+
 def render(model: Model) -> Files:
     """Render each rule file that has rules (Prometheus loads them via rule_files)."""
     files: Files = {}
@@ -66,6 +74,7 @@ def render(model: Model) -> Files:
         ("alerts", model.alert_groups),
         ("recording", model.recording_groups),
         ("slo", model.slo_groups),
+        ("probes", model.probe_groups),
     ):
         if groups:
             files[rule_file_path(kind)] = dump_yaml(rule_groups_document(groups), model.header).encode()

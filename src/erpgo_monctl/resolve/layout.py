@@ -19,6 +19,7 @@ Checker = Literal[
     "promtool-config",
     "promtool-rules",
     "amtool-config",
+    "blackbox-config",
     "compose-schema",
     "grafana-dashboard",
     "promtool-test",
@@ -63,7 +64,12 @@ class Layout:
 
 CONFIGS = PurePosixPath("configs")
 PROMETHEUS_DIR = PurePosixPath("/etc/prometheus")  # rule files sit beside prometheus.yml in the container
-RULE_FILE_NAMES = {"alerts": "alert_rules.yml", "recording": "recording_rules.yml", "slo": "slo_rules.yml"}
+RULE_FILE_NAMES = {
+    "alerts": "alert_rules.yml",
+    "recording": "recording_rules.yml",
+    "slo": "slo_rules.yml",
+    "probes": "probe_rules.yml",  # the opt-in probe alerts (probes.alerts)
+}
 
 # The configuration files every target renders (a Kubernetes target wraps them in ConfigMaps).
 CONFIG_FILES: tuple[Placement, ...] = (
@@ -84,6 +90,18 @@ CONFIG_FILES: tuple[Placement, ...] = (
         PurePosixPath("/etc/alertmanager/alertmanager.yml"),
         "amtool-config",
         required=True,
+    ),
+    Placement(
+        "alertmanager_templates",
+        CONFIGS / "alertmanager-templates",
+        PurePosixPath("/etc/alertmanager/alertmanager-templates"),
+        pattern="*.tmpl",  # alertmanager.yml names them relative to itself; amtool loads them
+    ),
+    Placement(
+        "blackbox",
+        CONFIGS / "blackbox.yml",
+        PurePosixPath("/etc/blackbox_exporter/config.yml"),
+        "blackbox-config",  # only when the spec has `probes:`
     ),
     Placement("loki", CONFIGS / "loki.yml", PurePosixPath("/etc/loki/config.yml")),
     Placement("promtail", CONFIGS / "promtail.yml", PurePosixPath("/etc/promtail/config.yml")),
@@ -126,6 +144,7 @@ IMAGE_PORTS: Mapping[str, int] = MappingProxyType(
         "node-exporter": 9100,
         "cadvisor": 8080,
         "alloy": 12345,
+        "blackbox-exporter": 9115,
     }
 )
 
@@ -171,6 +190,11 @@ def dashboard_path(uid: str, folder_slug: str | None = None) -> PurePosixPath:
 
 def runbook_path(alert: str) -> PurePosixPath:
     return COMPOSE.path("runbooks") / f"{alert}.md"
+
+
+def notification_template_path(name: str) -> PurePosixPath:
+    """configs/alertmanager-templates/<name>.tmpl (alertmanager.yml names it relative to itself)."""
+    return COMPOSE.path("alertmanager_templates") / f"{name}.tmpl"
 
 
 def unit_test_path(name: str) -> PurePosixPath:

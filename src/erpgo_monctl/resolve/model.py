@@ -16,6 +16,7 @@ from types import MappingProxyType
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
 from erpgo_monctl.resolve.layout import rule_file_path
+from erpgo_monctl.resolve.probes import ProbeScrape, probe_alert_group
 from erpgo_monctl.resolve.rule_groups import (
     AlertingRule,
     AlertPolicy,
@@ -23,12 +24,15 @@ from erpgo_monctl.resolve.rule_groups import (
     alert_groups,
     recording_groups,
 )
+from erpgo_monctl.resolve.secrets import probe_secret_files, receiver_secret_files, scrape_secret_files
 from erpgo_monctl.resolve.slo_dashboards import GeneratedDashboard, slo_dashboards
 from erpgo_monctl.resolve.slo_rules import InhibitRule, SLORules, slo_inhibit_rules, slo_rules
 from erpgo_monctl.resolve.slo_test_plans import SLOTestPlan, slo_test_plan
 from erpgo_monctl.spec.observability import Dashboard
 from erpgo_monctl.spec.operations import SeverityPolicy
 from erpgo_monctl.spec.rules import AlertRule, Exporter, Metric, Service
+from erpgo_monctl.spec.scrape import ScrapeSettings
+from erpgo_monctl.spec.time_intervals import TimeInterval
 from erpgo_monctl.spec.v1 import Spec
 
 DEFAULT_SEVERITIES = {
@@ -44,7 +48,7 @@ EXPORTER_PREFIXES: dict[str, tuple[str, ...]] = {
     "redis": ("redis_",),
     "docker": ("engine_daemon_", "builder_", "swarm_", "etcd_"),
     "cadvisor": ("container_", "machine_", "cadvisor_"),
-    "blackbox": ("probe_",),
+    "blackbox": ("blackbox_",),  # its own /metrics; probe_* come from `probes:` jobs
     "mysql": ("mysql_",),
     "process": ("namedprocess_",),
     "custom": (),
@@ -79,7 +83,11 @@ class ScrapeJob:
     scrape_interval: str | None
     scrape_timeout: str | None
     labels: Mapping[str, str]
-    kind: str  # "service" or the exporter kind
+    kind: str  # "service", the exporter kind, or "probe"
+    # A service's or exporter's discovery, relabelling, TLS/auth and limits, as written (spec/scrape.py).
+    settings: ScrapeSettings | None = None
+    # A blackbox probe job: Prometheus asks the exporter's /probe for each target (None otherwise).
+    probe: ProbeScrape | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,6 +108,7 @@ class Model:
     alert_groups: tuple[RuleGroup, ...]  # the spec's alerts:
     recording_groups: tuple[RuleGroup, ...]  # the spec's recording_rules:
     slo_rules: tuple[SLORules, ...]  # one rule group per SLO, in spec order
+    probe_groups: tuple[RuleGroup, ...]  # the opt-in probe alerts (probes.alerts), one group or none
     inhibit_rules: tuple[InhibitRule, ...]  # generated ones (the spec's are alertmanager.inhibit_rules)
     dashboards: tuple[Dashboard, ...]  # the spec's, then the generated ones
     dashboard_uids: tuple[str, ...]  # of `dashboards`, index for index
@@ -107,11 +116,13 @@ class Model:
     slo_test_plans: tuple[SLOTestPlan, ...]  # one per SLO, in spec order
     rule_files: tuple[str, ...]  # rule files Prometheus loads, relative to prometheus.yml
     metrics_by_name: Mapping[str, Metric]  # the metrics catalog (E313 refuses a name declared twice)
+    # alertmanager.time_intervals by name (the first of a name; E347 refuses a second)
+    time_intervals: Mapping[str, TimeInterval]
 
     @property
     def alerts(self) -> tuple[AlertingRule, ...]:
-        """Every alerting rule the output holds: the spec's, then each SLO's burn-rate alerts."""
-        written = tuple(rule for group in self.alert_groups for rule in group.alerts)
+        """Every alerting rule the output holds: the spec's, the probe alerts, each SLO's burn-rate alerts."""
+        written = tuple(rule for group in (*self.alert_groups, *self.probe_groups) for rule in group.alerts)
         return written + tuple(alert.rule for rules in self.slo_rules for alert in rules.burn_alerts)
 
     @property
@@ -144,6 +155,10 @@ def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None)
     dashboards = (*spec.dashboards, *(g.dashboard for g in generated))
     per_slo = tuple(slo_rules(slo, index, policy) for index, slo in enumerate(spec.slos))
     metrics = {metric.name: metric for metric in spec.metrics}
+    intervals: dict[str, TimeInterval] = {}
+    for interval in spec.alertmanager.time_intervals:
+        intervals.setdefault(interval.name, interval)
+    probe_groups = probe_alert_group(spec.probes, policy)
     return Model(
         spec=spec,
         source=source,
@@ -156,13 +171,15 @@ def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None)
         alert_groups=alert_groups(spec.alerts, policy),
         recording_groups=recording_groups(spec.recording_rules),
         slo_rules=per_slo,
+        probe_groups=probe_groups,
         inhibit_rules=slo_inhibit_rules(spec.slos),
         dashboards=dashboards,
         dashboard_uids=tuple(d.uid or slugify(d.title)[:40] for d in dashboards),
         generated_dashboards=generated,
         slo_test_plans=tuple(slo_test_plan(rules) for rules in per_slo),
-        rule_files=_rule_files(spec),
+        rule_files=_rule_files(spec, bool(probe_groups)),
         metrics_by_name=MappingProxyType(metrics),
+        time_intervals=MappingProxyType(intervals),
     )
 
 
@@ -171,17 +188,32 @@ def _scrape_jobs(spec: Spec) -> tuple[ScrapeJob, ...]:
     entries: list[Service | Exporter] = [*spec.services, *spec.exporters]
     for entry in entries:
         kind = entry.kind if isinstance(entry, Exporter) else "service"
-        scheme = entry.scheme if isinstance(entry, Service) else "http"
         jobs.append(
             ScrapeJob(
                 entry.name,
                 tuple(entry.targets),
                 entry.metrics_path,
-                scheme,
+                entry.scheme,
                 entry.scrape_interval,
                 entry.scrape_timeout,
                 MappingProxyType(dict(entry.labels)),
                 kind,
+                settings=entry,
+            )
+        )
+    probes = spec.probes
+    for probe in probes.jobs if probes else []:
+        jobs.append(
+            ScrapeJob(
+                probe.name,
+                tuple(probe.targets),
+                "/probe",
+                "http",
+                probe.scrape_interval,
+                probe.scrape_timeout,
+                MappingProxyType(dict(probe.labels)),
+                "probe",
+                probe=ProbeScrape(probe.module, probes.exporter) if probes else None,
             )
         )
     return tuple(jobs)
@@ -200,9 +232,14 @@ def _datasources(spec: Spec) -> tuple[Datasource, ...]:
     return tuple(found)
 
 
-def _rule_files(spec: Spec) -> tuple[str, ...]:
+def _rule_files(spec: Spec, probe_alerts: bool) -> tuple[str, ...]:
     """Rule files Prometheus loads, relative to prometheus.yml (all in configs/)."""
-    kinds = [("alerts", spec.alerts), ("recording", spec.recording_rules), ("slo", spec.slos)]
+    kinds = [
+        ("alerts", bool(spec.alerts)),
+        ("recording", bool(spec.recording_rules)),
+        ("slo", bool(spec.slos)),
+        ("probes", probe_alerts),
+    ]
     return tuple(rule_file_path(kind).name for kind, present in kinds if present)
 
 
@@ -228,15 +265,21 @@ def secrets_by_component(model: Model) -> dict[str, list[str]]:
         alertmanager.update(c.api_url_file for c in receiver.slack if c.api_url_file)
         alertmanager.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
         alertmanager.update(c.routing_key_file for c in receiver.pagerduty)
+        alertmanager.update(receiver_secret_files(receiver))
     prometheus: set[str] = set()
+    for job in model.scrape_jobs:
+        if job.settings is not None:
+            prometheus.update(scrape_secret_files(job.settings))
     for remote in spec.prometheus.remote_write:
         if remote.basic_auth:
             prometheus.add(remote.basic_auth.password_file)
         if remote.bearer_token_file:
             prometheus.add(remote.bearer_token_file)
+    blackbox = probe_secret_files(spec.probes) if spec.probes else set()
     result = {
         "prometheus": sorted(prometheus),
         "alertmanager": sorted(alertmanager),
+        "blackbox-exporter": sorted(blackbox),
         "grafana": [spec.stack.grafana.admin_password_file],
     }
     return {component: names for component, names in result.items() if names}

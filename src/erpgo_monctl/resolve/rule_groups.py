@@ -29,6 +29,7 @@ class AlertingRule:
     name: str
     expr: str
     for_: str | None
+    keep_firing_for: str | None
     severity: str
     labels: Mapping[str, str]  # severity first, then the rule's labels sorted
     annotations: Mapping[str, str]  # summary, description, runbook_url (when known), the rest sorted
@@ -62,6 +63,7 @@ class RuleGroup:
     name: str
     interval: str | None
     rules: tuple[AlertingRule | RecordingRule, ...]
+    limit: int | None = None  # most alerts/series the group may produce (Prometheus `limit`)
 
     @property
     def alerts(self) -> tuple[AlertingRule, ...]:
@@ -99,6 +101,7 @@ class AlertPolicy:
             name=rule.alert,
             expr=rule.expr.strip(),
             for_=rule.for_,
+            keep_firing_for=rule.keep_firing_for,
             severity=rule.severity,
             labels=frozen(labels),
             annotations=frozen(annotations),
@@ -121,6 +124,7 @@ def alert_groups(
                 policy.alerting_rule(rule, group.name, ("alerts", g, "rules", r))
                 for r, rule in enumerate(group.rules)
             ),
+            group.limit,
         )
         for g, group in enumerate(groups)
     )
@@ -136,6 +140,7 @@ def recording_groups(groups: tuple[RecordingGroup, ...] | list[RecordingGroup]) 
                 RecordingRule(rule.record, rule.expr.strip(), frozen(dict(sorted(rule.labels.items()))))
                 for rule in group.rules
             ),
+            group.limit,
         )
         for group in groups
     )

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from erpgo_monctl.analysis.matchers import is_matcher
+from erpgo_monctl.spec.receivers import (
+    OpsgenieConfig,
+    SNSConfig,
+    VictorOpsConfig,
+    WebexConfig,
+    refuse_inline_only,
+)
+from erpgo_monctl.spec.scrape import HTTPClient
+from erpgo_monctl.spec.time_intervals import TimeInterval
 from erpgo_monctl.spec.types import (
     Duration,
     HostPort,
@@ -62,6 +71,12 @@ class Route(Timing):
     receiver: str | None = None
     matchers: list[Matcher] = Field(default_factory=list)
     continue_: bool = Field(default=False, alias="continue")
+    mute_time_intervals: list[str] = Field(
+        default_factory=list, description="names of time_intervals during which this route notifies nobody"
+    )
+    active_time_intervals: list[str] = Field(
+        default_factory=list, description="names of time_intervals outside which this route notifies nobody"
+    )
     routes: list[Route] = Field(default_factory=list)
     description: str = ""
 
@@ -88,6 +103,7 @@ class SlackConfig(Strict):
     title: str | None = None
     text: str | None = None
     send_resolved: bool | None = None
+    http_config: HTTPClient | None = None
 
 
 class WebhookConfig(Strict):
@@ -95,6 +111,13 @@ class WebhookConfig(Strict):
     credentials_file: SecretFile | None = Field(default=None, description="bearer token file")
     send_resolved: bool | None = None
     max_alerts: int | None = Field(default=None, ge=0)
+    http_config: HTTPClient | None = None
+
+    @model_validator(mode="after")
+    def _one_token(self) -> WebhookConfig:
+        if self.credentials_file and self.http_config and self.http_config.authorization:
+            raise ValueError("credentials_file and http_config.authorization both set the token: keep one")
+        return self
 
 
 class PagerDutyConfig(Strict):
@@ -102,6 +125,7 @@ class PagerDutyConfig(Strict):
     severity: str | None = None
     description: str | None = None
     send_resolved: bool | None = None
+    http_config: HTTPClient | None = None
 
 
 class Receiver(Strict):
@@ -110,7 +134,20 @@ class Receiver(Strict):
     slack: list[SlackConfig] = Field(default_factory=list)
     webhook: list[WebhookConfig] = Field(default_factory=list)
     pagerduty: list[PagerDutyConfig] = Field(default_factory=list)
+    opsgenie: list[OpsgenieConfig] = Field(default_factory=list)
+    victorops: list[VictorOpsConfig] = Field(default_factory=list)
+    sns: list[SNSConfig] = Field(default_factory=list)
+    webex: list[WebexConfig] = Field(default_factory=list)
+    pushover: list[dict[str, object]] = Field(default_factory=list, description="not supported (see docs)")
+    telegram: list[dict[str, object]] = Field(default_factory=list, description="not supported (see docs)")
+    discord: list[dict[str, object]] = Field(default_factory=list, description="not supported (see docs)")
+    wechat: list[dict[str, object]] = Field(default_factory=list, description="not supported (see docs)")
     description: str = ""
+
+    @field_validator("pushover", "telegram", "discord", "wechat")
+    @classmethod
+    def _inline_only(cls, value: list[dict[str, object]], info: ValidationInfo) -> list[dict[str, object]]:
+        return refuse_inline_only(str(info.field_name), value)
 
 
 class InhibitRule(Strict):
@@ -128,8 +165,17 @@ class RouteTest(Strict):
     description: str = ""
 
 
+class NotificationTemplate(Strict):
+    """A notification template file: Go `{{ define "name" }}` blocks receivers use via `{{ template }}`."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", description="rendered as <name>.tmpl")
+    text: str = Field(min_length=1)
+
+
 class Alertmanager(Strict):
     resolve_timeout: Duration | None = None
+    time_intervals: list[TimeInterval] = Field(default_factory=list)
+    templates: list[NotificationTemplate] = Field(default_factory=list)
     smtp: SMTP | None = None
     slack_api_url_file: SecretFile | None = None
     route: RootRoute

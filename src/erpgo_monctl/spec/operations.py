@@ -100,6 +100,9 @@ class Stack(Strict):
     jaeger: Component | None = None
     node_exporter: Component | None = None
     cadvisor: Component | None = None
+    blackbox: Component | None = Field(
+        default=None, description="the blackbox exporter run when `probes:` exist (default image if absent)"
+    )
 
 
 class Lint(Strict):

@@ -8,16 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field, Tag, field_validator, model_validator
 
 from erpgo_monctl.spec.operations import LintIgnore
+from erpgo_monctl.spec.scrape import ScrapeSettings
 from erpgo_monctl.spec.types import (
     AnnotationMap,
     Duration,
     Finite,
-    HostPort,
     HttpURL,
     Interval,
     LabelMap,
     LabelName,
-    MetricsPath,
     Slug,
     Strict,
     one_key_of,
@@ -26,16 +25,11 @@ from erpgo_monctl.spec.types import (
 METRIC_NAME_RE = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
-class Service(Strict):
+class Service(ScrapeSettings):
     """An application scrape job: `name` becomes the Prometheus job label."""
 
     name: Slug
-    targets: list[HostPort] = Field(min_length=1)
-    metrics_path: MetricsPath = "/metrics"
-    scheme: Literal["http", "https"] = "http"
-    scrape_interval: Interval | None = None
-    scrape_timeout: Interval | None = None
-    labels: LabelMap = Field(default_factory=dict)
+    labels: LabelMap = Field(default_factory=dict, description="labels added to every static target")
     description: str = ""
 
 
@@ -44,16 +38,12 @@ ExporterKind = Literal[
 ]
 
 
-class Exporter(Strict):
+class Exporter(ScrapeSettings):
     """An infrastructure exporter scraped by Prometheus."""
 
     name: Slug
     kind: ExporterKind
-    targets: list[HostPort] = Field(min_length=1)
-    metrics_path: MetricsPath = "/metrics"
-    scrape_interval: Interval | None = None
-    scrape_timeout: Interval | None = None
-    labels: LabelMap = Field(default_factory=dict)
+    labels: LabelMap = Field(default_factory=dict, description="labels added to every static target")
     metric_prefixes: list[str] = Field(
         default_factory=list, description="extra metric name prefixes this exporter produces (kind custom)"
     )
@@ -106,6 +96,9 @@ class RecordingRule(Strict):
 class RecordingGroup(Strict):
     name: str = Field(min_length=1)
     interval: Interval | None = None
+    limit: int | None = Field(
+        default=None, ge=0, description="most series the group may produce (0: no limit)"
+    )
     rules: list[RecordingRule] = Field(min_length=1)
 
 
@@ -115,6 +108,9 @@ class AlertRule(Strict):
     alert: str = Field(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
     expr: str = Field(min_length=1)
     for_: Duration | None = Field(default=None, alias="for")
+    keep_firing_for: Duration | None = Field(
+        default=None, description="keep firing this long after the condition clears (flapping)"
+    )
     severity: str
     summary: str = Field(min_length=1)
     description: str = Field(min_length=1)
@@ -147,6 +143,9 @@ class AlertRule(Strict):
 class AlertGroup(Strict):
     name: str = Field(min_length=1)
     interval: Interval | None = None
+    limit: int | None = Field(
+        default=None, ge=0, description="most alerts the group may produce (0: no limit)"
+    )
     rules: list[AlertRule] = Field(min_length=1)
 
 

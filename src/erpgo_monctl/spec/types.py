@@ -160,8 +160,11 @@ def _check_hostport(value: str) -> str:
 
 
 def _check_metrics_path(value: str) -> str:
-    if not value.startswith("/") or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value):
-        raise ValueError(f"{value!r} is not an absolute URL path: write it as /metrics (no spaces)")
+    if not value.startswith("/") or any(c.isspace() or ord(c) < 32 or ord(c) in (35, 63, 127) for c in value):
+        raise ValueError(
+            f"{value!r} is not an absolute URL path: write it as /metrics (no spaces; query "
+            "parameters go in `params:`)"
+        )
     return value
 
 
@@ -202,7 +205,9 @@ ServerURL = Annotated[
     str, AfterValidator(_check_server_url), Field(json_schema_extra={"pattern": SERVER_URL_PATTERN})
 ]
 # the path Prometheus scrapes on a target, joined to scheme://host:port
-MetricsPath = Annotated[str, AfterValidator(_check_metrics_path)]
+MetricsPath = Annotated[
+    str, AfterValidator(_check_metrics_path), Field(json_schema_extra={"pattern": r"^/[^\s?#]*$"})
+]
 # a number that must stay a real number in every output (dashboard JSON, PromQL, test files)
 Finite = Annotated[float, AfterValidator(_check_finite)]
 SecretFile = Annotated[

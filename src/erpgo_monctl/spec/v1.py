@@ -10,6 +10,7 @@ from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.kubernetes import Kubernetes
 from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
 from erpgo_monctl.spec.operations import Incidents, Lint, Stack
+from erpgo_monctl.spec.probes import Probes
 from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
 from erpgo_monctl.spec.types import (
     Duration,
@@ -73,6 +74,9 @@ class Spec(Strict):
     prometheus: Prometheus = Field(default_factory=Prometheus)
     services: list[Service] = Field(default_factory=list)
     exporters: list[Exporter] = Field(default_factory=list)
+    probes: Probes | None = Field(
+        default=None, description="blackbox probes of endpoints (HTTP, TCP, ICMP, DNS, gRPC)"
+    )
     metrics: list[Metric] = Field(default_factory=list)
     recording_rules: list[RecordingGroup] = Field(default_factory=list)
     alerts: list[AlertGroup] = Field(default_factory=list)

@@ -22,6 +22,7 @@ from erpgo_monctl.validate import (
     promql_literals,
     references,
     routing,
+    scrape,
     slo,
     templates,
 )
@@ -48,6 +49,7 @@ CHECKS: tuple[Check, ...] = (
     Check("slo", slo.check),
     Check("templates", templates.check),
     Check("intervals", intervals.check),
+    Check("scrape", scrape.check),
 )
 
 # An expression beyond the PromQL parser's limits (promql.py runs first and refuses it unparsed)

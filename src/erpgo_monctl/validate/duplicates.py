@@ -92,12 +92,14 @@ def check(ctx: Context) -> list[Diagnostic]:
         (("services", i, "name"), s.name) for i, s in enumerate(spec.services)
     ]
     jobs += [(("exporters", i, "name"), e.name) for i, e in enumerate(spec.exporters)]
+    if spec.probes is not None:
+        jobs += [(("probes", "jobs", i, "name"), j.name) for i, j in enumerate(spec.probes.jobs)]
     found += _dupes(
         ctx,
         jobs,
         "E304",
         lambda k: f"scrape job {k!r}",
-        "services and exporters become Prometheus jobs, whose names must be unique; rename one",
+        "services, exporters and probe jobs become Prometheus jobs, whose names must be unique; rename one",
     )
     found += _dupes(
         ctx,

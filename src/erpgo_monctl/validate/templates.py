@@ -9,29 +9,43 @@ field is parsed here as its server would parse and execute it (analysis.gotempla
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 from erpgo_monctl.analysis.gotemplate import Dialect, check_template
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.spec.alertmanager import NotificationTemplate
 from erpgo_monctl.validate.context import Context
+
+DEFINE_RE = re.compile(r"""\{\{-?\s*(?:define|block)\s+"([^"]+)\"""")
 
 # receiver kind -> the fields Alertmanager expands as templates (those the spec can set)
 RECEIVER_TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
     "email": ("to", "subject", "text", "html"),
     "slack": ("channel", "title", "text"),
     "pagerduty": ("severity", "description"),
+    "opsgenie": ("message", "description", "source", "priority", "tags", "note"),
+    "victorops": ("message_type", "entity_display_name", "state_message"),
+    "sns": ("subject", "message"),
+    "webex": ("message",),
 }
 
 
 def check(ctx: Context) -> list[Diagnostic]:
     found: list[Diagnostic] = []
+    files = defined_templates(ctx.model.spec.alertmanager.templates)
     for path, text, dialect in template_fields(ctx):
         if "{{" not in text:
             continue
-        for problem in check_template(text, dialect):
+        for problem in check_template(text, dialect, files if dialect == "alertmanager" else frozenset()):
             found.append(ctx.diag(path, "E250", f"template: {problem.message}"))
     return found
+
+
+def defined_templates(templates: Iterable[NotificationTemplate]) -> frozenset[str]:
+    """The names `{{ define }}`d by the notification template files Alertmanager loads."""
+    return frozenset(name for template in templates for name in DEFINE_RE.findall(template.text))
 
 
 def template_fields(ctx: Context) -> Iterator[tuple[PathKey, str, Dialect]]:

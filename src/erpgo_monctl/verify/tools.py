@@ -20,10 +20,13 @@ from typing import Any, TypeVar, get_args
 
 from erpgo_monctl.diagnostics import Diagnostic, MonctlError, ToolMissingError
 from erpgo_monctl.resolve.layout import COMPOSE, Checker, Layout
+from erpgo_monctl.verify.scrape import BLACKBOX_TOOL, SECRETS_PREFIX, secrets_to, strip_unloadable
 
 INSTALL_HINTS = {
     "promtool": "install it with `apt-get install prometheus` (Debian/Ubuntu) or from prometheus.io/download",
     "amtool": "install it with `apt-get install prometheus-alertmanager` (Debian/Ubuntu) "
+    "or from prometheus.io/download",
+    BLACKBOX_TOOL: "install it with `apt-get install prometheus-blackbox-exporter` (Debian/Ubuntu) "
     "or from prometheus.io/download",
 }
 TOOL_TIMEOUT_S = 300
@@ -228,6 +231,55 @@ def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
     return CheckResult(name, not found, found)
 
 
+def check_prometheus_config(promtool: str, path: Path) -> CheckResult:
+    """promtool check config on a copy: Consul/Kubernetes discovery checked by our rules, secrets stood in."""
+    import tempfile
+
+    from ruamel.yaml import YAML
+
+    name = "promtool check config"
+    try:
+        document = _load_yaml(path)
+    except Unreadable as exc:
+        return CheckResult(name, False, [exc.diagnostic])
+    stripped, removed, problems = strip_unloadable(document, path.parent.resolve())
+    with tempfile.TemporaryDirectory(prefix="monctl-check-") as tmp:
+        secrets = Path(tmp) / "secrets"
+        secrets.mkdir()
+        copy = Path(tmp) / "prometheus.yml"
+        with copy.open("w", encoding="utf-8") as handle:
+            YAML(typ="safe", pure=True).dump(secrets_to(stripped, secrets), handle)
+        result = run_tool(name, [promtool, "check", "config", str(copy)], path)
+    result.diagnostics = [
+        Diagnostic(
+            str(path),
+            d.line,
+            d.column,
+            d.path,
+            d.code,
+            d.severity,
+            d.message.replace(str(copy), str(path)).replace(str(secrets) + "/", SECRETS_PREFIX),
+        )
+        for d in result.diagnostics
+    ]
+    if removed:
+        kinds = sorted({item.rsplit(".", 1)[1] for item in removed})
+        result.name = f"{name} ({', '.join(kinds)}: not loadable by this promtool, checked by monctl's rules)"
+    result.diagnostics += [Diagnostic(str(path), 1, 1, "", "T011", "error", p) for p in problems]
+    result.ok = result.ok and not problems
+    return result
+
+
+def check_blackbox(tool: str, path: Path) -> CheckResult:
+    """The real blackbox exporter's --config.check on configs/blackbox.yml."""
+    name = "blackbox_exporter --config.check"
+    result = run_tool(name, [tool, "--config.check", f"--config.file={operand(path)}"], path)
+    if not result.ok:  # keep the exporter's error lines, not its start-up chatter
+        errors = [d for d in result.diagnostics if "level=error" in d.message or "err=" in d.message]
+        result.diagnostics = errors or result.diagnostics
+    return result
+
+
 # The order `monctl check` reports in (the Checker literal's order); files of one checker in layout order.
 CHECKER_ORDER: tuple[Checker, ...] = get_args(Checker)
 
@@ -249,14 +301,16 @@ def _checker_tasks(
         return [partial(check_dashboards, directory, layout)] if files else []
     if checker == "compose-schema":
         return [partial(check_compose, path) for path in files]
+    if checker == "promtool-config":
+        return [partial(check_prometheus_config, tools["promtool"], path) for path in files]
+    if checker == "blackbox-config":  # the tool is required only by a tree with probes
+        return [partial(check_blackbox, require(BLACKBOX_TOOL), path) for path in files]
     return [partial(run_tool, *_command(checker, path, tools), path) for path in files]
 
 
 def _command(checker: Checker, path: Path, tools: dict[str, str]) -> tuple[str, list[str]]:
     """(name shown, argv) of the command-line checker `checker` on `path`."""
     promtool, amtool = tools["promtool"], tools["amtool"]
-    if checker == "promtool-config":
-        return "promtool check config", [promtool, "check", "config", operand(path)]
     if checker == "promtool-rules":
         return f"promtool check rules {path.name}", [promtool, "check", "rules", operand(path)]
     if checker == "amtool-config":
@@ -287,5 +341,5 @@ def check_tree(directory: Path, layout: Layout = COMPOSE) -> list[CheckResult]:
             )
     tasks = {checker: _checker_tasks(directory, layout, checker, tools) for checker in CHECKER_ORDER}
     results = run_parallel([task for checker in CHECKER_ORDER for task in tasks[checker]])
-    before = sum(len(tasks[checker]) for checker in CHECKER_ORDER[:3])  # the config and rule checks
+    before = sum(len(tasks[checker]) for checker in CHECKER_ORDER[:4])  # the config and rule checks
     return results[:before] + missing + results[before:]

@@ -15,7 +15,7 @@ from tests.render.kubernetes.conftest import MINIMAL, Tree, load, resources
 def compose_groups(model: Model) -> dict[str, dict[str, object]]:
     tree = render_model(model)
     found = {}
-    for name in ("alert_rules.yml", "recording_rules.yml", "slo_rules.yml"):
+    for name in ("alert_rules.yml", "recording_rules.yml", "slo_rules.yml", "probe_rules.yml"):
         path = next((p for p in tree if p.name == name), None)
         if path is not None:
             found.update({group["name"]: group for group in load(tree[path])["groups"]})

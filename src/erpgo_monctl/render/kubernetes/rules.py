@@ -25,17 +25,22 @@ from erpgo_monctl.render.kubernetes.resources import (
     resource,
     unique_names,
 )
-from erpgo_monctl.render.rules import build_alert_rules, build_recording_rules, build_slo_rules
+from erpgo_monctl.render.rules import (
+    build_alert_rules,
+    build_probe_rules,
+    build_recording_rules,
+    build_slo_rules,
+)
 from erpgo_monctl.resolve.model import Model
 
-RULE_KINDS = ("alerts", "recording", "slo")  # the compose rule files, in rule_files order
+RULE_KINDS = ("alerts", "recording", "slo", "probes")  # the compose rule files, in rule_files order
 
 
 @dataclass(frozen=True)
 class RuleResource:
     """One rule group and the PrometheusRule that holds it."""
 
-    kind: str  # alerts, recording or slo: which compose rule file has the same group
+    kind: str  # alerts, recording, slo or probes: which compose rule file has the same group
     group: dict[str, Any]  # the group as the compose rule file renders it
     name: str  # the PrometheusRule's metadata.name
 
@@ -46,6 +51,7 @@ def rule_groups(model: Model) -> list[tuple[str, dict[str, Any]]]:
         "alerts": build_alert_rules(model) if model.spec.alerts else {"groups": []},
         "recording": build_recording_rules(model) if model.spec.recording_rules else {"groups": []},
         "slo": build_slo_rules(model) if model.spec.slos else {"groups": []},
+        "probes": build_probe_rules(model),
     }
     return [(kind, group) for kind in RULE_KINDS for group in documents[kind]["groups"]]
 

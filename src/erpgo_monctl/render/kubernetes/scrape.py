@@ -39,6 +39,14 @@ def _static_scrape_config(model: Model, job: ScrapeJob, name: str, settings: Set
     if job.labels:
         static["labels"] = dict(sorted(job.labels.items()))
     spec["staticConfigs"] = [static]
+    if job.probe is not None:
+        # a blackbox probe: ask the exporter's /probe with the target as a parameter (render/scrape.py)
+        spec["params"] = {"module": [job.probe.module]}
+        spec["relabelings"] = [
+            {"sourceLabels": ["__address__"], "targetLabel": "__param_target", "action": "replace"},
+            {"sourceLabels": ["__param_target"], "targetLabel": "instance", "action": "replace"},
+            {"targetLabel": "__address__", "replacement": job.probe.exporter, "action": "replace"},
+        ]
     return resource(MONITORING_V1ALPHA1, "ScrapeConfig", name, settings, {"spec": spec})
 
 

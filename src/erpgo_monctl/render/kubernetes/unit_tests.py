@@ -25,6 +25,7 @@ COMPOSE_RULE_FILES = {
     "../configs/alert_rules.yml": "alerts",
     "../configs/recording_rules.yml": "recording",
     "../configs/slo_rules.yml": "slo",
+    "../configs/probe_rules.yml": "probes",
 }
 
 
