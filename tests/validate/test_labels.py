@@ -68,3 +68,45 @@ def test_inhibit_rules_on_labels_no_alert_sets_statically_are_not_judged() -> No
 
 def test_erpgo_spec_groups_and_inhibits_by_labels_its_alerts_have(erpgo_model: Model) -> None:
     assert labels.check(Context(erpgo_model)) == []
+
+
+def _relabelled(expr: str, **job: object) -> dict[str, object]:
+    data = _with_alert(expr)
+    data["services"][0].update(job)  # type: ignore[index]
+    return data
+
+
+def test_a_group_by_label_every_series_of_the_job_loses_to_relabelling_is_a_warning_saying_so() -> None:
+    drop = {"action": "labeldrop", "regex": "service"}
+    data = _relabelled('rate(http_requests_total{job="shop-api"}[5m]) > 1', metric_relabel_configs=[drop])
+    [found] = labels.check(context(data))
+    assert (found.code, found.path) == ("W315", "alertmanager.route.group_by[1]")
+    assert "relabelling drops it from the series: job shop-api: metric_relabel_configs[0]: labeldrop" in (
+        found.message
+    )
+
+
+def test_a_relabel_drop_is_not_judged_where_it_is_not_certain() -> None:
+    target_only = {
+        "relabel_configs": [{"action": "labeldrop", "regex": "service"}]
+    }  # the series may have one
+    other_job = {"metric_relabel_configs": [{"action": "labeldrop", "regex": "service"}]}
+    for expr, job in (
+        ('rate(http_requests_total{job="shop-api"}[5m]) > 1', target_only),
+        ('rate(http_requests_total{job="node-exporter"}[5m]) > 1', other_job),
+        ("rate(http_requests_total[5m]) > 1", other_job),  # no job named: any job's series
+    ):
+        assert labels.check(context(_relabelled(expr, **job))) == [], (expr, job)
+
+
+def test_a_label_relabelling_sets_on_every_series_routes_the_alert() -> None:
+    """The alert reaches the `service="payments"` route only through the label relabelling adds."""
+    literal = {"target_label": "service", "replacement": "payments"}
+    expr = 'sum by (service) (rate(http_requests_total{job="shop-api"}[5m])) > 1'
+    data = _relabelled(expr, relabel_configs=[literal])
+    data["alertmanager"]["route"]["routes"] = [  # type: ignore[index]
+        {"matchers": ['service="payments"'], "receiver": "team", "group_by": ["alertname", "cluster"]},
+    ]
+    [found] = labels.check(context(data))
+    assert (found.code, found.path) == ("W315", "alertmanager.route.routes[0].group_by[1]")
+    assert "Aggregated" in found.message

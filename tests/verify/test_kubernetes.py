@@ -183,6 +183,24 @@ def test_check_passes_the_erpgo_tree_with_its_unit_tests(
     assert len([n for n in names if n.startswith("promtool check rules")]) == 9
 
 
+def test_check_runs_the_blackbox_exporter_on_the_modules_config_map(
+    erpgo_tree: dict[PurePosixPath, bytes], tmp_path: Path
+) -> None:
+    need("promtool")
+    need("prometheus-blackbox-exporter")
+    out = tmp_path / "out"
+    write_tree(erpgo_tree, out)
+    path = out / "configmap-erpgo-blackbox.yaml"
+    assert "https_2xx:" in path.read_text()  # the module ERPGo's Probe names
+    results = {r.name: r for r in check_kubernetes_tree(out)}
+    assert results["blackbox_exporter --config.check"].ok
+    path.write_text(path.read_text().replace("method: GET", "methodx: GET"))  # an unknown key
+    result = runner.invoke(app, ["check", str(out)])
+    assert result.exit_code == 1
+    assert "FAIL blackbox_exporter --config.check" in result.stderr
+    assert f"{path}:1:1: error[T001]" in result.stderr  # the ConfigMap's file, not a scratch copy
+
+
 def test_check_cli_recognises_a_kubernetes_tree(minimal_dir: Path, tmp_path: Path) -> None:
     need("promtool")
     copy = tmp_path / "copy"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from erpgo_monctl.analysis.promql_ast import children, selector_name
+from erpgo_monctl.analysis.promql_ast import children, equality_matchers, selector_name
 from erpgo_monctl.analysis.promql_labels import output_labels
 
 # promql-parser overflows its stack on absurd nesting: refuse those before parsing.
@@ -101,6 +101,23 @@ def metric_names(tree: Any) -> list[str]:
     return found
 
 
+def selector_jobs(tree: Any) -> frozenset[str] | None:
+    """The jobs the selectors read (each must say job="x"), or None; iterative, like metric_names."""
+    import promql_parser
+
+    found: set[str] = set()
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, promql_parser.VectorSelector):
+            job = equality_matchers(node).get("job")
+            if job is None:
+                return None
+            found.add(job)
+        pending.extend(children(node))
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the checks need of one expression, derived from one parse (the tree is not kept)."""
@@ -108,6 +125,8 @@ class Facts:
     error: str | None  # the parser's message, or None when it parses
     metric_names: tuple[str, ...]  # distinct selected metric names, in order of appearance
     output_labels: frozenset[str] | None  # labels the result can carry (None: unknown)
+    # the `job` values the selectors name (job="x"); None when a selector names none (any job)
+    selector_jobs: frozenset[str] | None = None
 
 
 # Unbounded on purpose, and small: a spec of 1,000 services has ~15,000 distinct expressions
@@ -118,7 +137,8 @@ def facts(expr: str) -> Facts:
     tree, problem = parse(expr)
     if tree is None:
         return Facts(problem, (), None)
-    return Facts(None, tuple(dict.fromkeys(metric_names(tree))), output_labels(tree).bounded)
+    names = tuple(dict.fromkeys(metric_names(tree)))
+    return Facts(None, names, output_labels(tree).bounded, selector_jobs(tree))
 
 
 def parse_error(expr: str) -> str | None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
 from erpgo_monctl.resolve.layout import rule_file_path
 from erpgo_monctl.resolve.probes import ProbeScrape, probe_alert_group
+from erpgo_monctl.resolve.relabel import LabelFate, label_fate, written_labels
 from erpgo_monctl.resolve.rule_groups import (
     AlertingRule,
     AlertPolicy,
@@ -88,6 +89,34 @@ class ScrapeJob:
     settings: ScrapeSettings | None = None
     # A blackbox probe job: Prometheus asks the exporter's /probe for each target (None otherwise).
     probe: ProbeScrape | None = None
+
+    def _target_labels(self) -> dict[str, str]:
+        """Labels every target of the job starts with: `job`, and `labels:` when no discovery adds targets."""
+        discovered = self.settings is not None and bool(self.settings.discovery())
+        return {"job": self.name, **({} if discovered else dict(self.labels))}
+
+    def label_fate(self, label: str) -> LabelFate:
+        """What every series this job stores certainly has for `label` after relabelling (relabel.py)."""
+        settings = self.settings
+        if settings is None:
+            fate = label_fate(label, self._target_labels())
+        else:
+            fate = label_fate(
+                label,
+                self._target_labels(),
+                settings.relabel_configs,
+                settings.metric_relabel_configs,
+                settings.honor_labels,
+            )
+        return replace(fate, because=f"job {self.name}: {fate.because}") if fate.because else fate
+
+    def certain_label_names(self) -> set[str]:
+        """Names that may come out `set` (target labels, literal relabel targets): the ones worth asking."""
+        settings = self.settings
+        written = (
+            written_labels(settings.relabel_configs, settings.metric_relabel_configs) if settings else set()
+        )
+        return set(self._target_labels()) | written
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from erpgo_monctl.spec.types import Strict
+from erpgo_monctl.spec.types import HostPort, Strict
 
 # RFC 1123 label (namespaces) and subdomain (object names), as the API server checks them
 DNS_LABEL_RE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
@@ -128,6 +128,21 @@ class KubernetesURLs(Strict):
     )
 
 
+class KubernetesScrape(Strict):
+    """How scrape jobs reach the cluster: their Secret and the blackbox exporter Probes ask."""
+
+    secret_name: ObjectName | None = Field(
+        default=None,
+        description="the Kubernetes Secret holding one key per *_file of the scrape jobs (TLS files, "
+        "passwords, tokens), made by you (default <name>-scrape-secrets)",
+    )
+    blackbox_exporter: HostPort | None = Field(
+        default=None,
+        description="host:port of the blackbox exporter in the cluster that Probe resources use "
+        "(default blackbox-exporter.<namespace>.svc:9115)",
+    )
+
+
 class KubernetesLogJob(Strict):
     """Which pods a `logging.jobs` entry reads on the cluster (instead of its files or Docker API)."""
 
@@ -149,6 +164,7 @@ class Kubernetes(Strict):
     )
     alertmanager: KubernetesAlertmanager = Field(default_factory=KubernetesAlertmanager)
     urls: KubernetesURLs = Field(default_factory=KubernetesURLs)
+    scrape: KubernetesScrape = Field(default_factory=KubernetesScrape)
     logs: dict[str, KubernetesLogJob] = Field(
         default_factory=dict,
         description="per logging.jobs name: the pods Alloy reads (a job without an entry reads every pod)",

@@ -40,7 +40,7 @@ def _group_by(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
                 (*route_spec_path(route_path), "group_by", index),
                 "W315",
                 f"group_by label {label!r} is never on alert(s) {_names(lacking)} routed here "
-                "(not a static label, and their expression aggregates it away): they are all grouped under "
+                f"({lacking[0].absence(label)}): they are all grouped under "
                 f'{label}=""; add `{label}` to their labels or keep it in the aggregation '
                 f"(e.g. sum by ({label}, ...))",
                 "warning",

@@ -28,8 +28,17 @@ from ruamel.yaml.error import YAMLError
 
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.verify.scrape import BLACKBOX_TOOL
 from erpgo_monctl.verify.testing import UnitTestResult
-from erpgo_monctl.verify.tools import CheckResult, Unreadable, _load_yaml, require, run_parallel, run_tool
+from erpgo_monctl.verify.tools import (
+    CheckResult,
+    Unreadable,
+    _load_yaml,
+    check_blackbox,
+    require,
+    run_parallel,
+    run_tool,
+)
 
 KUSTOMIZATION = "kustomization.yaml"
 KUSTOMIZE_API = "kustomize.config.k8s.io/v1beta1"
@@ -250,8 +259,8 @@ def alertmanager_yaml(document: dict[str, Any]) -> str | None:
 @contextmanager
 def scratch_tree(directory: Path, documents: dict[Path, Any]) -> Iterator[Path]:
     """A scratch copy of what the real tools read: each PrometheusRule's spec (a Prometheus rule
-    file) under the resource's file name, tests/, and `<resource>.alertmanager.yml` per
-    AlertmanagerConfig or alertmanager Secret."""
+    file) under the resource's file name, tests/, `<resource>.alertmanager.yml` per
+    AlertmanagerConfig or alertmanager Secret, `<resource>.blackbox.yml` per blackbox ConfigMap."""
     from erpgo_monctl.render.yaml_encoder import dump_yaml
 
     with tempfile.TemporaryDirectory(prefix="monctl-k8s-") as tmp:
@@ -263,7 +272,18 @@ def scratch_tree(directory: Path, documents: dict[Path, Any]) -> Iterator[Path]:
                 (root / path.name).write_text(dump_yaml(document.get("spec", {})), encoding="utf-8")
             elif (config := alertmanager_yaml(document)) is not None:
                 (root / f"{path.stem}.alertmanager.yml").write_text(config, encoding="utf-8")
+            elif (modules := blackbox_yaml(document)) is not None:
+                (root / f"{path.stem}.blackbox.yml").write_text(modules, encoding="utf-8")
         yield root
+
+
+def blackbox_yaml(document: Any) -> str | None:
+    """The blackbox exporter modules a ConfigMap holds (key blackbox.yml), else None."""
+    if kind_of(document) != "ConfigMap":
+        return None
+    data = document.get("data") or {}
+    value = data.get("blackbox.yml") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def dashboard_problems(documents: dict[Path, Any]) -> list[Diagnostic]:
@@ -334,6 +354,15 @@ def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
                 )
                 for config in configs
             ]
+        blackbox = [
+            partial(
+                check_blackbox,
+                require(BLACKBOX_TOOL),
+                path,
+                directory / path.name.replace(".blackbox.yml", ".yaml"),
+            )
+            for path in sorted(scratch.glob("*.blackbox.yml"))
+        ]
         commands += [
             (
                 f"promtool test rules {test.name}",
@@ -342,7 +371,7 @@ def check_kubernetes_tree(directory: Path) -> list[CheckResult]:
             )
             for test in sorted((scratch / "tests").glob("*.yml"))
         ]
-        results += run_parallel([partial(run_tool, *command) for command in commands])
+        results += run_parallel([*blackbox, *(partial(run_tool, *command) for command in commands)])
     return results
 
 

@@ -270,10 +270,12 @@ def check_prometheus_config(promtool: str, path: Path) -> CheckResult:
     return result
 
 
-def check_blackbox(tool: str, path: Path) -> CheckResult:
-    """The real blackbox exporter's --config.check on configs/blackbox.yml."""
+def check_blackbox(tool: str, path: Path, shown: Path | None = None) -> CheckResult:
+    """The real blackbox exporter's --config.check on configs/blackbox.yml (or a scratch copy of a
+    ConfigMap's modules, reported as the ConfigMap's file `shown`)."""
     name = "blackbox_exporter --config.check"
-    result = run_tool(name, [tool, "--config.check", f"--config.file={operand(path)}"], path)
+    argv = [tool, "--config.check", f"--config.file={operand(path)}"]
+    result = run_tool(name, argv, shown or path)
     if not result.ok:  # keep the exporter's error lines, not its start-up chatter
         errors = [d for d in result.diagnostics if "level=error" in d.message or "err=" in d.message]
         result.diagnostics = errors or result.diagnostics

@@ -1,4 +1,5 @@
 """ScrapeConfigs: the compose scrape jobs, with the job label and the spec's intervals kept."""
+# (which jobs become ServiceMonitors, PodMonitors or Probes instead: test_monitors.py)
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from erpgo_monctl.resolve.model import Model
 from tests.render.kubernetes.conftest import Tree, resources
 
 
-def test_every_scrape_job_is_a_scrape_config(erpgo_model: Model, erpgo_kubernetes: Tree) -> None:
+def test_every_static_scrape_job_is_a_scrape_config(erpgo_model: Model, erpgo_kubernetes: Tree) -> None:
     configs = resources(erpgo_kubernetes, "ScrapeConfig")
     jobs = {c["spec"]["jobName"]: c["spec"]["staticConfigs"][0]["targets"] for c in configs.values()}
-    assert jobs == {job.name: list(job.targets) for job in erpgo_model.scrape_jobs}
+    assert jobs == {job.name: list(job.targets) for job in erpgo_model.scrape_jobs if job.probe is None}
 
 
 def test_intervals_fall_back_to_the_spec_globals(minimal_model: Callable[..., Model]) -> None:

@@ -58,6 +58,12 @@ def test_same_scrape_targets_as_compose(rendered: Tree, erpgo_kubernetes: Tree) 
         spec["jobName"]: (spec["staticConfigs"], spec["metricsPath"], spec["scrapeInterval"])
         for spec in (c["spec"] for c in resources(erpgo_kubernetes, "ScrapeConfig").values())
     }
+    for probe in (p["spec"] for p in resources(erpgo_kubernetes, "Probe").values()):
+        static = probe["targets"]["staticConfig"]
+        labels = {"labels": static["labels"]} if "labels" in static else {}
+        targets = [{"targets": static["static"], **labels}]
+        k8s[probe["jobName"]] = (targets, probe["prober"]["path"], probe["interval"])
+    assert resources(erpgo_kubernetes, "Probe")  # ERPGo's probe job is compared too
     interval = prometheus["global"]["scrape_interval"]
     assert k8s == {job: (static, path, every or interval) for job, (static, path, every) in compose.items()}
 

@@ -35,6 +35,9 @@ class Settings:
     alertmanager_url: str
     loki_url: str
     jaeger_url: str
+    scrape_secret_name: str  # the Secret with the scrape jobs' *_file keys (made by the user)
+    scrape_values_secret_name: str  # rendered: plain values the operator wants by reference
+    blackbox_exporter: str  # host:port of the cluster's blackbox exporter (Probe prober)
 
 
 def settings(model: Model) -> Settings:
@@ -59,6 +62,9 @@ def settings(model: Model) -> Settings:
         alertmanager_url=k8s.urls.alertmanager or f"http://alertmanager-operated.{ns}.svc:9093",
         loki_url=k8s.urls.loki or f"http://loki.{ns}.svc:{loki_port}",
         jaeger_url=k8s.urls.jaeger or f"http://jaeger.{ns}.svc:{jaeger_port}",
+        scrape_secret_name=k8s.scrape.secret_name or f"{spec.name}-scrape-secrets",
+        scrape_values_secret_name=f"{spec.name}-scrape-values",
+        blackbox_exporter=k8s.scrape.blackbox_exporter or f"blackbox-exporter.{ns}.svc:9115",
     )
 
 
