@@ -102,6 +102,20 @@ def test_a_spec_without_tests_says_so(tmp_path: Path) -> None:
     assert code == 0 and "no tests:" in err
 
 
+def test_slos_without_generated_tests_are_not_a_pass(tmp_path: Path) -> None:
+    """Issue 14, bug 2: SLOs whose tests cannot be generated (W412) make `monctl test` fail, saying so."""
+    need("promtool")
+    slos = (
+        "- name: availability\n  service: api\n  objective: 99.9\n  sli:\n    events:\n"
+        '      errors: sum(rate(http_requests_total{code=~"5.."}[{{window}}])) + 0\n'
+        "      total: sum(rate(http_requests_total[{{window}}]))\n"
+    )
+    code, _, err = run("test", str(write_spec(tmp_path, spec_text(slos=slos))))
+    assert code == 1, err
+    assert "warning[W412]" in err and "no tests ran" in err and "availability" in err
+    assert "has no slos:" not in err
+
+
 def test_a_missing_spec_is_a_usage_error(tmp_path: Path) -> None:
     code, _, _ = run("test", str(tmp_path / "nope.yaml"))
     assert code == 2

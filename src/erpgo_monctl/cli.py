@@ -161,6 +161,15 @@ def test_cmd(
         for result in results:
             sys.stderr.write(f"{'ok  ' if result.ok else 'FAIL'} {result.path}\n")
     report(warnings + [d for r in failed for d in r.diagnostics], fmt)
+    untested = [plan.slo.name for plan in model.slo_test_plans if not plan.feasible]
+    if not results and untested:
+        # SLOs whose tests cannot be generated (W412 says why) are untested, not passing
+        if fmt is Format.text:
+            sys.stderr.write(
+                f"no tests ran: no unit tests could be generated for the SLO(s) {', '.join(untested)} "
+                "(see W412 above) and the spec has no tests:; write tests: for their alerts\n"
+            )
+        raise typer.Exit(1)
     if fmt is Format.text:
         if not results:
             sys.stderr.write(f"no tests: {spec} has no slos: and no tests:\n")

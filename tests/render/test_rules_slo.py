@@ -103,13 +103,15 @@ def test_numbers_are_printed_clean(rendered: dict[PurePosixPath, bytes]) -> None
     assert "0000000" not in text and "9999999" not in text
 
 
-def test_28d_window_scales_the_factors() -> None:
+def test_28d_window_scales_the_windows_not_the_factors() -> None:
     model = model_of(spec_text(AVAILABILITY + "  window: 28d\n"))
     (group,) = build_slo_rules(model)["groups"]
     page, ticket = (r for r in group["rules"] if "alert" in r)
-    assert "> (13.44 * 0.001)" in page["expr"] and "> (5.6 * 0.001)" in page["expr"]
-    assert "> (2.8 * 0.001)" in ticket["expr"] and "> (0.933333333333 * 0.001)" in ticket["expr"]
-    assert any(r.get("record") == "slo:sli_error:ratio_rate28d" for r in group["rules"])
+    assert "slo:sli_error:ratio_rate56m{" in page["expr"] and "> (14.4 * 0.001)" in page["expr"]
+    assert "slo:sli_error:ratio_rate5h36m{" in page["expr"] and "> (6 * 0.001)" in page["expr"]
+    assert "slo:sli_error:ratio_rate2d19h12m{" in ticket["expr"] and "> (1 * 0.001)" in ticket["expr"]
+    records = [r.get("record") for r in group["rules"]]
+    assert "slo:sli_error:ratio_rate28d" in records and "slo:sli_error:ratio_rate1h" not in records
 
 
 def test_disabled_ticket_is_not_rendered_and_needs_no_inhibit_rule() -> None:

@@ -7,11 +7,10 @@ from decimal import Decimal
 import promql_parser
 import pytest
 
+from erpgo_monctl.resolve.slo_alerts import burn_alerts
 from erpgo_monctl.resolve.slo_math import (
     BURN_WINDOWS,
     alert_name,
-    burn_alerts,
-    burn_factor,
     clean,
     error_budget,
     le_matcher,
@@ -19,6 +18,7 @@ from erpgo_monctl.resolve.slo_math import (
     period_error_ratio_expr,
     placeholder_problem,
     ratio_windows,
+    scaled_windows,
     sli_error_ratio_expr,
     sli_errors_expr,
 )
@@ -57,18 +57,32 @@ def test_budget_is_exact_decimal(objective: float, budget: str, ratio: str) -> N
     assert clean(error_budget(chosen)) == budget
 
 
-# The SRE Workbook table for 30d, scaled by factor = budget fraction x window / long window.
+# The SRE Workbook's 30d table; other SLO windows scale the windows (whole minutes, at least 2m)
+# and keep the factors, so no factor is below 1 (issue 14, bug 1).
 @pytest.mark.parametrize(
-    ("window", "factors"),
+    ("window", "pairs"),
     [
-        ("30d", ["14.4", "6", "3", "1"]),
-        ("28d", ["13.44", "5.6", "2.8", "0.933333333333"]),
-        ("7d", ["3.36", "1.4", "0.7", "0.233333333333"]),
-        ("4w", ["13.44", "5.6", "2.8", "0.933333333333"]),
+        ("30d", [("1h", "5m"), ("6h", "30m"), ("1d", "2h"), ("3d", "6h")]),
+        ("28d", [("56m", "5m"), ("5h36m", "28m"), ("22h24m", "1h52m"), ("2d19h12m", "5h36m")]),
+        ("4w", [("56m", "5m"), ("5h36m", "28m"), ("22h24m", "1h52m"), ("2d19h12m", "5h36m")]),
+        ("14d", [("28m", "2m"), ("2h48m", "14m"), ("11h12m", "56m"), ("1d9h36m", "2h48m")]),
+        ("7d", [("14m", "2m"), ("1h24m", "7m"), ("5h36m", "28m"), ("16h48m", "1h24m")]),
+        ("1d", [("2m", "2m"), ("12m", "2m"), ("48m", "4m"), ("2h24m", "12m")]),
+        ("90d", [("3h", "15m"), ("18h", "1h30m"), ("3d", "6h"), ("9d", "18h")]),
     ],
 )
-def test_burn_factors_scale_with_the_slo_window(window: str, factors: list[str]) -> None:
-    assert [clean(burn_factor(w, window)) for w in BURN_WINDOWS] == factors
+def test_windows_scale_with_the_slo_window_and_factors_stay(
+    window: str, pairs: list[tuple[str, str]]
+) -> None:
+    scaled = scaled_windows(window)
+    assert [(w.long, w.short) for w in scaled] == pairs
+    assert [clean(w.factor) for w in scaled] == ["14.4", "6", "3", "1"]
+    assert [w.kind for w in scaled] == ["page", "page", "ticket", "ticket"]
+
+
+def test_no_factor_is_below_one_for_any_window() -> None:
+    for window in ("1d", "3d", "7d", "14d", "28d", "30d", "90d", "365d"):
+        assert min(w.factor for w in scaled_windows(window)) >= 1, window
 
 
 def test_windows_pair_long_with_a_twelfth_short() -> None:
@@ -108,8 +122,10 @@ def test_alert_names_are_camel_case_and_overridable() -> None:
 
 def test_ratio_windows_end_with_the_slo_window_once() -> None:
     assert ratio_windows(slo()) == ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"]
-    assert ratio_windows(slo(window="3d")) == ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]
-    assert ratio_windows(slo(window="72h")) == ["5m", "30m", "1h", "2h", "6h", "1d", "72h"]
+    assert ratio_windows(slo(window="7d")) == [
+        "2m", "5m", "7m", "14m", "28m", "1h24m", "5h36m", "16h48m", "7d"
+    ]  # fmt: skip
+    assert ratio_windows(slo(window="1d")) == ["2m", "4m", "5m", "12m", "48m", "2h24m", "1d"]
 
 
 def test_le_matcher_accepts_both_spellings_of_a_whole_bound() -> None:
@@ -121,7 +137,14 @@ def test_le_matcher_accepts_both_spellings_of_a_whole_bound() -> None:
 
 def test_events_ratio_substitutes_the_window_in_both_queries() -> None:
     expr = sli_error_ratio_expr(slo(), "1h")
-    assert expr == '(sum(rate(x_total{code=~"5.."}[1h]))) / (sum(rate(x_total[1h])))'
+    assert expr == (
+        '((sum(rate(x_total{code=~"5.."}[1h]))) or (0 * (sum(rate(x_total[1h]))))) / (sum(rate(x_total[1h])))'
+    )
+    fallback = slo(sli={"events": {"errors": 'sum(rate(x_total{code=~"5.."}[{{window}}])) or vector(0)',
+                                   "total": "sum(rate(x_total[{{window}}]))"}})  # fmt: skip
+    assert sli_error_ratio_expr(fallback, "1h") == (
+        '(sum(rate(x_total{code=~"5.."}[1h])) or vector(0)) / (sum(rate(x_total[1h])))'
+    )  # its own `or vector(0)` already gives a series: no second fallback
     assert "{{window}}" not in expr
     promql_parser.parse(expr)
 
@@ -204,3 +227,20 @@ def test_placeholder_problems_explain_the_fix() -> None:
     assert placeholder_problem("rate(x[{{window}}])") is None
     assert "without spaces" in (placeholder_problem("rate(x[{{ window }}])") or "")
     assert "{{window}}" in (placeholder_problem("rate(x[5m])") or "")
+
+
+def test_raw_and_time_slice_ratios() -> None:
+    raw = slo(sli={"raw": {"error_ratio": "sum(rate(e[{{window}}])) / sum(rate(t[{{window}}]))"}})
+    assert sli_error_ratio_expr(raw, "1h") == "sum(rate(e[1h])) / sum(rate(t[1h]))"
+    assert period_error_ratio_expr(raw) == (
+        'avg_over_time(slo:sli_error:ratio_rate5m{slo="api-availability", service="erpgo-api"}[30d])'
+    )
+    up = slo(sli={"time_slices": {"selector": 'up{job="api"}'}})
+    assert sli_error_ratio_expr(up, "5m") == (
+        '1 - (sum(sum_over_time(up{job="api"}[5m])) / sum(count_over_time(up{job="api"}[5m])))'
+    )
+    assert sli_errors_expr(up, "5m") == (
+        'sum(count_over_time(up{job="api"}[5m])) - sum(sum_over_time(up{job="api"}[5m]))'
+    )
+    for chosen in (raw, up):
+        promql_parser.parse(sli_error_ratio_expr(chosen, "5m"))

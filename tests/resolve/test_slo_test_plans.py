@@ -27,7 +27,11 @@ def test_every_story_is_generated_for_usual_objectives(window: str, objective: s
         )
     )
     doc, skipped = first_plan(model)
-    assert doc is not None and len(doc["tests"]) == 6 and skipped == []
+    if (window, objective) == ("7d", "95"):  # a 19x spike (the 95% cap) over 11 of 14 minutes is 14.9x
+        assert doc is not None and len(doc["tests"]) == 7 and len(skipped) == 1
+        assert "the page resolves" in skipped[0] and "within 2%" in skipped[0]
+        return
+    assert doc is not None and len(doc["tests"]) == 8 and skipped == []
 
 
 def test_unpredictable_annotation_templates_mean_no_generated_tests() -> None:

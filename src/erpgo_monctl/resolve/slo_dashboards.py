@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.slo_math import (
     CURRENT_BURN_WINDOW,
-    SHORT_WINDOWS,
+    burn_windows,
     clean,
     error_budget,
+    short_windows,
     slo_matchers,
 )
 from erpgo_monctl.spec.observability import Dashboard, Panel, Query, QueryPanel
@@ -85,7 +86,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     width=8,
                     queries=[
                         Query(expr=f"1 - slo:sli_error:ratio_rate{w}{sel}", legend=f"SLI {w}")
-                        for w in ("5m", "1h", period)
+                        for w in (CURRENT_BURN_WINDOW, burn_windows(slo)[0].long, period)
                     ]
                     + [Query(expr=f"slo:objective:ratio{sel}", legend="objective")],
                 ),
@@ -108,7 +109,7 @@ def slo_dashboards(slos: Sequence[SLO]) -> list[GeneratedDashboard]:
                     description="error ratio / error budget; 1 spends the budget exactly over the SLO window",
                     queries=[
                         Query(expr=f"slo:sli_error:ratio_rate{w}{sel} / {budget}", legend=w)
-                        for w in SHORT_WINDOWS
+                        for w in short_windows(slo)
                     ],
                 ),
             ]

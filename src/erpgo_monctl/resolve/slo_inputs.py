@@ -16,7 +16,16 @@ from erpgo_monctl.analysis.matchers import Matcher, from_promql, matches_all, re
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.analysis.promql_ast import unwrap
 from erpgo_monctl.resolve.slo_math import clean
-from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
+from erpgo_monctl.spec.rules import (
+    SLO,
+    EventsSLI,
+    LatencySLI,
+    RawSLI,
+    SLIByEvents,
+    SLIByRaw,
+    SLIByTimeSlices,
+    TimeSliceSLI,
+)
 
 # Values tried for a label that must (or must not) match a regex, after the regex's own literals.
 _CANDIDATES = ("500", "503", "200", "0", "1", "error", "ok", "true", "false", "a", "x", "GET", "")
@@ -173,7 +182,13 @@ def events_input(events: EventsSLI) -> SLIInput:
     return SLIInput(counters, {label: bad[label] for label in errors_by if bad.get(label)})
 
 
-def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
+def _grouped(base: dict[str, str], group_by: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """`base` with a value for every grouping label it lacks, and the grouping labels' values."""
+    labels = {**{label: "a" for label in group_by}, **base}
+    return labels, {label: labels[label] for label in group_by}
+
+
+def latency_input(latency: LatencySLI, le_spelling: int = 0, group_by: tuple[str, ...] = ()) -> SLIInput:
     """Bucket and count series of a latency SLI; `le_spelling` 0 writes `le="2"`, 1 writes `le="2.0"`."""
     import promql_parser
 
@@ -182,12 +197,44 @@ def latency_input(latency: LatencySLI, le_spelling: int = 0) -> SLIInput:
         raise Unsupported(f"selector does not parse: {problem}")
     if not isinstance(node, promql_parser.VectorSelector):  # `job="x"} or vector(1) #`: E409's concern
         raise Unsupported("the selector is not a list of label matchers")
-    base = _labels_for(_selector(node))
+    base, groups = _grouped(_labels_for(_selector(node)), group_by)
     le = clean(latency.threshold)
     if le_spelling and "." not in le and "e" not in le:
         le += ".0"
     bucket = {**base, "__name__": f"{latency.metric}_bucket", "le": le}
-    return SLIInput((Counter(bucket, -1, 1), Counter(base, 0, 1)), {})
+    return SLIInput((Counter(bucket, -1, 1), Counter(base, 0, 1)), groups)
+
+
+def raw_input(raw: RawSLI) -> SLIInput:
+    """A raw ratio written as `<errors query> / <total query>`: the events input of those two."""
+    import promql_parser
+
+    tree, problem = parse(raw.error_ratio.replace("{{window}}", "5m"))
+    if tree is None:
+        raise Unsupported(f"does not parse: {problem}")
+    node = unwrap(tree)
+    if not (
+        isinstance(node, promql_parser.BinaryExpr)
+        and str(node.op) == "/"
+        and (node.modifier is None or node.modifier.matching is None)
+    ):
+        raise Unsupported("the raw ratio is not `sum(...errors...) / sum(...total...)`")
+    # the window placeholder was read as 5m: put it back in both sides
+    errors, total = (str(side).replace("[5m]", "[{{window}}]") for side in (node.lhs, node.rhs))
+    return events_input(EventsSLI(errors=errors, total=total))
+
+
+def time_slices_input(slices: TimeSliceSLI, group_by: tuple[str, ...] = ()) -> SLIInput:
+    """One 0/1 gauge series the selector selects (its value is 1 - bad per sample)."""
+    node, problem = parse(slices.selector)
+    if node is None:
+        raise Unsupported(f"selector does not parse: {problem}")
+    import promql_parser
+
+    if not isinstance(unwrap(node), promql_parser.VectorSelector):
+        raise Unsupported("the selector is not a series selector")
+    labels, groups = _grouped(_labels_for(_selector(unwrap(node))), group_by)
+    return SLIInput((Counter(labels, -1, 1),), groups)
 
 
 # SLOs with the same queries get the same input: derived once per process (a spec of
@@ -198,17 +245,29 @@ _DERIVED: dict[tuple[object, ...], SLIInput | str] = {}
 def sli_input(slo: SLO, le_spelling: int = 0) -> SLIInput:
     """The counters to feed promtool for `slo`, or Unsupported saying why there are none."""
     sli = slo.sli
+    group_by = tuple(slo.group_by)
+    derive: Any
     if isinstance(sli, SLIByEvents):
         key: tuple[object, ...] = ("events", sli.events.errors, sli.events.total)
+        derive = lambda: events_input(sli.events)  # noqa: E731
+    elif isinstance(sli, SLIByRaw):
+        key, derive = ("raw", sli.raw.error_ratio), lambda: raw_input(sli.raw)
+    elif isinstance(sli, SLIByTimeSlices):
+        key = ("slices", sli.time_slices.selector, group_by)
+        derive = lambda: time_slices_input(sli.time_slices, group_by)  # noqa: E731
     else:
-        key = ("latency", sli.latency.metric, sli.latency.selector, sli.latency.threshold, le_spelling)
+        key = (
+            "latency",
+            sli.latency.metric,
+            sli.latency.selector,
+            sli.latency.threshold,
+            le_spelling,
+            group_by,
+        )
+        derive = lambda: latency_input(sli.latency, le_spelling, group_by)  # noqa: E731
     if key not in _DERIVED:
         try:
-            _DERIVED[key] = (
-                events_input(sli.events)
-                if isinstance(sli, SLIByEvents)
-                else latency_input(sli.latency, le_spelling)
-            )
+            _DERIVED[key] = derive()
         except Unsupported as exc:
             _DERIVED[key] = str(exc)
     found = _DERIVED[key]

@@ -2,8 +2,10 @@
 
 Multi-window, multi-burn-rate alerting after the Google SRE Workbook ("Alerting on SLOs"):
 an alert condition fires when the error ratio over a long window AND over a short window
-both exceed `factor x error budget`, where `factor = budget fraction spent x SLO window /
-long window`. docs/slo.md explains the numbers; this module is their single source.
+both exceed `factor x error budget`. The Workbook's windows are for a 30-day SLO; other SLO
+windows scale the windows and keep the factors (as Pyrra does), so a factor is always the
+same share of the budget and never below 1. docs/slo.md explains the numbers; this module
+is their single source.
 """
 
 from __future__ import annotations
@@ -12,17 +14,18 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Literal
 
-from erpgo_monctl.spec.rules import SLO, AlertRule, LatencySLI, SLIByEvents, SLIByLatency, SLOAlert
+from erpgo_monctl.analysis.promql import parse
+from erpgo_monctl.analysis.promql_ast import children, unwrap
+from erpgo_monctl.spec.rules import SLO, SLIByEvents, SLIByLatency, SLIByRaw, SLIByTimeSlices
 from erpgo_monctl.spec.types import duration_seconds
 
 AlertKind = Literal["page", "ticket"]
+SLOAlertKind = Literal["page", "ticket", "no_data"]
 SIGNIFICANT_DIGITS = 12
-# Windows every SLO records `slo:sli_error:ratio_rate<window>` for (plus the SLO window itself).
-SHORT_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 CURRENT_BURN_WINDOW = "5m"
 DEFAULT_SEVERITY: dict[AlertKind, str] = {"page": "critical", "ticket": "warning"}
 # Labels monctl sets on every SLO rule; users cannot override them.
@@ -36,17 +39,23 @@ class BurnWindow:
     kind: AlertKind
     long: str
     short: str
-    budget_spent: Decimal  # share of the SLO window's budget spent within `long` at the threshold
+    factor: Decimal  # burn rate: 1 spends the budget exactly over the SLO window
 
 
-# The SRE Workbook's table for a 30-day window: 2% of the budget in 1h, 5% in 6h (page),
-# 10% in 1d and 10% in 3d (ticket); short windows are 1/12 of the long ones.
+# The SRE Workbook's table for a 30-day SLO: 2% of the budget in 1h, 5% in 6h (page), 10% in
+# 1d and 10% in 3d (ticket); short windows are 1/12 of the long ones. Other SLO windows scale
+# the windows, never the factors (scaled_windows), so a burn below 1x can never alert.
+WORKBOOK_PERIOD = "30d"
 BURN_WINDOWS = (
-    BurnWindow("page", "1h", "5m", Decimal("0.02")),
-    BurnWindow("page", "6h", "30m", Decimal("0.05")),
-    BurnWindow("ticket", "1d", "2h", Decimal("0.1")),
-    BurnWindow("ticket", "3d", "6h", Decimal("0.1")),
+    BurnWindow("page", "1h", "5m", Decimal("14.4")),
+    BurnWindow("page", "6h", "30m", Decimal("6")),
+    BurnWindow("ticket", "1d", "2h", Decimal("3")),
+    BurnWindow("ticket", "3d", "6h", Decimal("1")),
 )
+# A scaled window is rounded to whole minutes and never shorter than this: rate() needs two
+# samples in its range, and a 1d SLO's 5m/30 = 10s window would hold none at a 15s scrape.
+MIN_WINDOW = "2m"
+_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
 @lru_cache(maxsize=1024)
@@ -82,9 +91,100 @@ def objective_ratio(slo: SLO) -> Decimal:
     return Decimal(str(slo.objective)) / Decimal(100)
 
 
-def burn_factor(window: BurnWindow, period: str) -> Decimal:
-    """Burn rate at which `window.budget_spent` of the period's budget goes within `window.long`."""
-    return significant(window.budget_spent * seconds(period) / seconds(window.long))
+def format_duration(total: int) -> str:
+    """Whole seconds as a Prometheus duration: 3600 -> `1h`, 4800 -> `1h20m`, 86400 -> `1d`."""
+    parts = []
+    for unit, size in _UNITS:
+        count, total = divmod(total, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"
+
+
+def scale_window(window: str, period: str) -> str:
+    """`window` of the Workbook's 30-day table scaled to an SLO window of `period`.
+
+    Rounded to whole minutes (half up) and at least MIN_WINDOW: a 7d SLO pages over 14m/2m
+    where a 30d one uses 1h/5m.
+    """
+    exact = seconds(window) * seconds(period) / seconds(WORKBOOK_PERIOD)
+    minutes = int((exact / 60).to_integral_value(ROUND_HALF_UP))
+    return format_duration(max(minutes * 60, int(seconds(MIN_WINDOW))))
+
+
+@lru_cache(maxsize=256)
+def scaled_windows(period: str) -> tuple[BurnWindow, ...]:
+    """The Workbook's four conditions for an SLO window of `period`: windows scaled, factors kept."""
+    return tuple(
+        BurnWindow(w.kind, scale_window(w.long, period), scale_window(w.short, period), w.factor)
+        for w in BURN_WINDOWS
+    )
+
+
+def burn_windows(slo: SLO) -> tuple[BurnWindow, ...]:
+    """Every burn-rate condition of `slo` (page and ticket, disabled or not).
+
+    An alert's own `windows:` table replaces the scaled Workbook conditions of its kind.
+    """
+    found: list[BurnWindow] = []
+    for kind in ("page", "ticket"):
+        custom = getattr(slo.alerting, kind).windows
+        if custom is None:
+            found += [w for w in scaled_windows(slo.window) if w.kind == kind]
+        else:
+            found += [BurnWindow(kind, c.long, c.short, Decimal(str(c.factor))) for c in custom]
+    return tuple(found)
+
+
+def total_unit(slo: SLO) -> Literal["rate", "increase"] | None:
+    """What the SLI's total measures: events per second (`rate`), events (`increase`), or unknown.
+
+    Needed to count the events of a window for `min_events`.
+    """
+    if isinstance(slo.sli, SLIByLatency):
+        return "rate"
+    if isinstance(slo.sli, SLIByTimeSlices):
+        return "increase"  # a count of samples
+    if isinstance(slo.sli, SLIByRaw):
+        return None
+    import promql_parser
+
+    tree, _ = parse(slo.sli.events.total.replace("{{window}}", "5m"))
+    if tree is None:
+        return None
+    functions = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, promql_parser.Call) and any(
+            isinstance(a, promql_parser.MatrixSelector) for a in node.args
+        ):
+            functions.add(node.func.name)
+        stack.extend(children(node))
+    if functions == {"rate"}:
+        return "rate"
+    if functions == {"increase"}:
+        return "increase"
+    return None
+
+
+def window_events_expr(slo: SLO, window: str) -> str:
+    """PromQL for the number of events over `window` (`slo:sli_total:increase<window>`)."""
+    total = sli_total_expr(slo, window)
+    if total_unit(slo) == "increase":
+        return total
+    return f"({total}) * {int(seconds(window))}"
+
+
+def min_events_windows(slo: SLO) -> list[str]:
+    """Long windows whose event count some alert's `min_events` needs, each once."""
+    found: dict[str, None] = {}
+    if not counts_events(slo):  # validate refuses min_events here (E417)
+        return []
+    for w in alert_windows(slo):
+        if getattr(slo.alerting, w.kind).min_events is not None:
+            found.setdefault(w.long)
+    return list(found)
 
 
 def camel(name: str) -> str:
@@ -92,21 +192,33 @@ def camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
 
 
-def alert_name(slo: SLO, kind: AlertKind) -> str:
-    """`<CamelName>ErrorBudgetBurn`: one name for page and ticket, told apart by severity and slo_alert."""
-    override = getattr(slo.alerting, kind).name
-    return override or f"{camel(slo.name)}ErrorBudgetBurn"
+def alert_name(slo: SLO, kind: SLOAlertKind) -> str:
+    """`<CamelName>ErrorBudgetBurn` for page and ticket (told apart by severity and slo_alert),
+    `<CamelName>SLINoData` for the no-data alert; `alerting.<kind>.name` overrides either."""
+    settings = getattr(slo.alerting, kind)
+    if settings is not None and settings.name:
+        return str(settings.name)
+    return f"{camel(slo.name)}{'SLINoData' if kind == 'no_data' else 'ErrorBudgetBurn'}"
+
+
+def short_windows(slo: SLO) -> list[str]:
+    """The alert windows of `slo` and the current-burn window, shortest first, each once."""
+    found = {seconds(CURRENT_BURN_WINDOW): CURRENT_BURN_WINDOW}
+    for w in burn_windows(slo):
+        found.setdefault(seconds(w.long), w.long)
+        found.setdefault(seconds(w.short), w.short)
+    return [found[s] for s in sorted(found)]
 
 
 def ratio_windows(slo: SLO) -> list[str]:
     """Windows of `slo:sli_error:ratio_rate<w>`: the short windows, then the SLO window (once)."""
     period = seconds(slo.window)
-    return [w for w in SHORT_WINDOWS if seconds(w) != period] + [slo.window]
+    return [w for w in short_windows(slo) if seconds(w) != period] + [slo.window]
 
 
 def alert_windows(slo: SLO) -> list[BurnWindow]:
     """The burn-rate conditions of the alerts this SLO does not disable."""
-    return [w for w in BURN_WINDOWS if not getattr(slo.alerting, w.kind).disable]
+    return [w for w in burn_windows(slo) if not getattr(slo.alerting, w.kind).disable]
 
 
 def promql_string(value: str) -> str:
@@ -136,31 +248,93 @@ def _selector(metric: str, *matchers: str) -> str:
     return f"{metric}{{{inner}}}"
 
 
+def aggregate(slo: SLO) -> str:
+    """`sum`, or `sum by (route)` for an SLO evaluated per group (`group_by`)."""
+    return f"sum by ({', '.join(slo.group_by)}) " if slo.group_by else "sum"
+
+
+def counts_events(slo: SLO) -> bool:
+    """Whether the SLI has bad and total counts (every kind but `raw`, which is a ratio only)."""
+    return not isinstance(slo.sli, SLIByRaw)
+
+
 def sli_errors_expr(slo: SLO, window: str) -> str:
     """PromQL for the bad events of `slo` over `window` (a rate, or whatever unit the SLI uses)."""
-    if isinstance(slo.sli, SLIByEvents):
-        return slo.sli.events.errors.strip().replace("{{window}}", window)
-    return f"{sli_total_expr(slo, window)} - {_latency_good(slo.sli.latency, window)}"
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        return sli.events.errors.strip().replace("{{window}}", window)
+    if isinstance(sli, SLIByTimeSlices):  # bad slices: samples minus the sum of the 0/1 values
+        good = f"{aggregate(slo)}(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        return f"{sli_total_expr(slo, window)} - {good}"
+    if isinstance(sli, SLIByRaw):
+        raise ValueError("a raw SLI has no bad-event count")
+    return f"{sli_total_expr(slo, window)} - {_latency_good(slo, window)}"
 
 
 def sli_total_expr(slo: SLO, window: str) -> str:
-    """PromQL for all events of `slo` over `window`."""
-    if isinstance(slo.sli, SLIByEvents):
-        return slo.sli.events.total.strip().replace("{{window}}", window)
+    """PromQL for all events of `slo` over `window` (samples, for time slices)."""
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        return sli.events.total.strip().replace("{{window}}", window)
+    if isinstance(sli, SLIByTimeSlices):
+        return f"{aggregate(slo)}(count_over_time({sli.time_slices.selector.strip()}[{window}]))"
+    if isinstance(sli, SLIByRaw):
+        raise ValueError("a raw SLI has no event count")
+    latency = sli.latency
+    return f"{aggregate(slo)}(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
+
+
+def _latency_good(slo: SLO, window: str) -> str:
+    assert isinstance(slo.sli, SLIByLatency)
     latency = slo.sli.latency
-    return f"sum(rate({_selector(latency.metric + '_count', latency.selector)}[{window}]))"
-
-
-def _latency_good(latency: LatencySLI, window: str) -> str:
     bucket = _selector(latency.metric + "_bucket", latency.selector, le_matcher(latency.threshold))
-    return f"sum(rate({bucket}[{window}]))"
+    return f"{aggregate(slo)}(rate({bucket}[{window}]))"
+
+
+def has_zero_fallback(query: str) -> bool:
+    """Whether an events query is `sum(...) or vector(0)`: one series, present with no bad events yet."""
+    import promql_parser
+
+    tree, _ = parse(query.replace("{{window}}", "5m"))
+    node = unwrap(tree) if tree is not None else None
+    if not (
+        isinstance(node, promql_parser.BinaryExpr)
+        and str(node.op) == "or"
+        and (node.modifier is None or node.modifier.matching is None)
+    ):
+        return False
+    lhs, rhs = unwrap(node.lhs), unwrap(node.rhs)
+    return (
+        isinstance(rhs, promql_parser.Call)
+        and rhs.func.name == "vector"
+        and isinstance(lhs, promql_parser.AggregateExpr)
+        and lhs.modifier is None
+    )
+
+
+def sli_errors_or_zero(slo: SLO, window: str) -> str:
+    """The bad events over `window`, zero (with the total's labels) while no bad series exists.
+
+    Without the fallback `rate(x{code=~"5.."}[w])` has no series before the first 5xx, so
+    the window ratios and the burn rate would show "No data" for a healthy service.
+    """
+    errors = sli_errors_expr(slo, window)
+    if isinstance(slo.sli, SLIByEvents) and not has_zero_fallback(slo.sli.events.errors):
+        return f"({errors}) or (0 * ({sli_total_expr(slo, window)}))"
+    return errors
 
 
 def sli_error_ratio_expr(slo: SLO, window: str) -> str:
     """`slo:sli_error:ratio_rate<window>` for a short window: bad / all over that window."""
-    if isinstance(slo.sli, SLIByEvents):
-        return f"({sli_errors_expr(slo, window)}) / ({sli_total_expr(slo, window)})"
-    return f"1 - ({_latency_good(slo.sli.latency, window)} / {sli_total_expr(slo, window)})"
+    sli = slo.sli
+    if isinstance(sli, SLIByEvents):
+        return f"({sli_errors_or_zero(slo, window)}) / ({sli_total_expr(slo, window)})"
+    if isinstance(sli, SLIByRaw):
+        return sli.raw.error_ratio.strip().replace("{{window}}", window)
+    if isinstance(sli, SLIByTimeSlices):
+        good = f"{aggregate(slo)}(sum_over_time({sli.time_slices.selector.strip()}[{window}]))"
+        return f"1 - ({good} / {sli_total_expr(slo, window)})"
+    return f"1 - ({_latency_good(slo, window)} / {sli_total_expr(slo, window)})"
 
 
 def period_error_ratio_expr(slo: SLO) -> str:
@@ -170,93 +344,18 @@ def period_error_ratio_expr(slo: SLO) -> str:
     the same number of times, so one busy hour weighs what its requests weigh.
     """
     sel = slo_matchers(slo)
+    if not counts_events(slo):  # a raw ratio: only the mean of the 5m ratios (Sloth's way) is known
+        return f"avg_over_time(slo:sli_error:ratio_rate5m{{{sel}}}[{slo.window}])"
     return (
         f"sum_over_time(slo:sli_error:rate5m{{{sel}}}[{slo.window}])\n/\n"
         f"sum_over_time(slo:sli_total:rate5m{{{sel}}}[{slo.window}])"
     )
 
 
-@dataclass(frozen=True)
-class BurnAlert:
-    """One of an SLO's two alerts with the conditions it ORs together."""
-
-    kind: AlertKind
-    rule: AlertRule
-    conditions: tuple[tuple[BurnWindow, Decimal], ...]
-
-
-def burn_alert_expr(slo: SLO, conditions: tuple[tuple[BurnWindow, Decimal], ...]) -> str:
-    sel = slo_matchers(slo)
-    budget = clean(error_budget(slo))
-    parts = []
-    for window, factor in conditions:
-        threshold = f"({clean(factor)} * {budget})"
-        parts.append(
-            f"(\n  slo:sli_error:ratio_rate{window.long}{{{sel}}} > {threshold}\nand\n"
-            f"  slo:sli_error:ratio_rate{window.short}{{{sel}}} > {threshold}\n)"
-        )
-    return "\nor\n".join(parts)
-
-
-def _human(duration_s: Decimal) -> str:
-    hours = duration_s / 3600
-    if hours >= 48:
-        return f"{clean(round(hours / 24, 1))} days"
-    return f"{clean(round(hours, 1))} hours"
-
-
-def _default_text(
-    slo: SLO, kind: AlertKind, conditions: tuple[tuple[BurnWindow, Decimal], ...]
-) -> tuple[str, str]:
-    speed = "fast" if kind == "page" else "steadily"
-    summary = f"SLO {slo.name} of {slo.service} is burning its error budget {speed}"
-    clauses = [f"above {clean(f)}x the budget over {w.long} and {w.short}" for w, f in conditions]
-    fastest = max(f for _, f in conditions)
-    what = (
-        f"requests answered within {clean(slo.sli.latency.threshold)}s"
-        if isinstance(slo.sli, SLIByLatency)
-        else "good events"
-    )
-    lasts = _human(seconds(slo.window) / fastest) if fastest else "no time"
-    description = (
-        f"Objective: {clean(slo.objective)}% {what} over {slo.window} "
-        f"(error budget {clean(error_budget(slo))}). The error ratio is {', or '.join(clauses)}. "
-        f"At {clean(fastest)}x the {slo.window} budget lasts {lasts}."
-    )
-    if slo.description:
-        description += "\n" + slo.description.strip()
-    return summary, description
-
-
-def burn_alerts(slo: SLO) -> list[BurnAlert]:
-    """The page and ticket alerts of `slo` (those not disabled), as ordinary alert rules."""
-    alerts = []
-    for kind in ("page", "ticket"):
-        settings: SLOAlert = getattr(slo.alerting, kind)
-        conditions = tuple((w, burn_factor(w, slo.window)) for w in BURN_WINDOWS if w.kind == kind)
-        if settings.disable:
-            continue
-        summary, description = _default_text(slo, kind, conditions)
-        annotations = dict(settings.annotations)
-        labels = {k: v for k, v in settings.labels.items() if k not in ("severity", *RESERVED_LABELS)}
-        labels.update({"slo": slo.name, "service": slo.service, "slo_alert": kind})
-        rule = AlertRule(
-            alert=alert_name(slo, kind),
-            expr=burn_alert_expr(slo, conditions),
-            severity=settings.severity or DEFAULT_SEVERITY[kind],
-            summary=annotations.pop("summary", summary),
-            description=annotations.pop("description", description),
-            runbook_url=annotations.pop("runbook_url", None),
-            labels=labels,
-            annotations=annotations,
-        )
-        alerts.append(BurnAlert(kind, rule, conditions))
-    return alerts
-
-
 def event_labels(slo: SLO) -> dict[str, str]:
-    """Labels every recorded series and alert of `slo` carries."""
-    return {"slo": slo.name, "service": slo.service}
+    """Labels every recorded series and alert of `slo` carries: its own `labels:`, then slo and service."""
+    own = {k: v for k, v in sorted(slo.labels.items()) if k not in ("severity", *RESERVED_LABELS)}
+    return {**own, "slo": slo.name, "service": slo.service}
 
 
 _WINDOW_PLACEHOLDER = re.compile(r"\{\{\s*window\s*\}\}")
@@ -272,10 +371,10 @@ def placeholder_problem(query: str) -> str | None:
 
 
 def slo_alert_names(slos: Sequence[SLO]) -> set[str]:
-    """Names of the SLO burn-rate alerts (those burn_alerts would build), without building them."""
+    """Names of the SLO alerts (those burn_alerts would build), without building them."""
     return {
         alert_name(slo, kind)
         for slo in slos
         for kind in ("page", "ticket")
         if not getattr(slo.alerting, kind).disable
-    }
+    } | {alert_name(slo, "no_data") for slo in slos if slo.alerting.no_data is not None}

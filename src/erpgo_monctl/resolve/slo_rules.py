@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from erpgo_monctl.resolve.rule_groups import AlertingRule, AlertPolicy, RecordingRule, RuleGroup, frozen
+from erpgo_monctl.resolve.slo_alerts import burn_alerts
 from erpgo_monctl.resolve.slo_math import (
     CURRENT_BURN_WINDOW,
-    AlertKind,
     BurnWindow,
-    burn_alerts,
+    SLOAlertKind,
     clean,
+    counts_events,
     error_budget,
     event_labels,
+    min_events_windows,
     objective_ratio,
     period_error_ratio_expr,
     ratio_windows,
@@ -25,6 +27,7 @@ from erpgo_monctl.resolve.slo_math import (
     sli_errors_expr,
     sli_total_expr,
     slo_matchers,
+    window_events_expr,
 )
 from erpgo_monctl.spec.rules import SLO, SLIByEvents
 
@@ -33,14 +36,15 @@ from erpgo_monctl.spec.rules import SLO, SLIByEvents
 class BurnRateAlert:
     """One of an SLO's two alerts as rendered, with the burn-rate conditions it ORs together."""
 
-    kind: AlertKind
+    kind: SLOAlertKind
     rule: AlertingRule
     conditions: tuple[tuple[BurnWindow, Decimal], ...]
 
 
 @dataclass(frozen=True)
 class SLORules:
-    """What one SLO generates for Prometheus: its rule group, whose alerts are `burn_alerts`."""
+    """What one SLO generates for Prometheus: its rule group, whose alerts are `burn_alerts`
+    (page, ticket and no-data, those the SLO has)."""
 
     slo: SLO
     index: int  # position in the spec's slos:
@@ -64,18 +68,22 @@ def slo_rules(slo: SLO, index: int, policy: AlertPolicy) -> SLORules:
     labels = event_labels(slo)
     sel = "{" + slo_matchers(slo) + "}"
     budget = clean(error_budget(slo))
-    # numerator and denominator over 5m: the SLO-window ratio sums these, weighting by events
-    errors_5m = sli_errors_expr(slo, "5m")
-    total_5m = sli_total_expr(slo, "5m")
-    if isinstance(slo.sli, SLIByEvents):
-        errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"  # no bad series yet counts as zero errors
-    rules: list[AlertingRule | RecordingRule] = [
-        _record("slo:sli_error:rate5m", errors_5m, labels),
-        _record("slo:sli_total:rate5m", total_5m, labels),
-    ]
+    rules: list[AlertingRule | RecordingRule] = []
+    if counts_events(slo):
+        # numerator and denominator over 5m: the SLO-window ratio sums these, weighting by events
+        errors_5m = sli_errors_expr(slo, "5m")
+        total_5m = sli_total_expr(slo, "5m")
+        if isinstance(slo.sli, SLIByEvents):  # no bad series yet counts as zero errors (always, as before)
+            errors_5m = f"({errors_5m}) or (0 * ({total_5m}))"
+        rules += [
+            _record("slo:sli_error:rate5m", errors_5m, labels),
+            _record("slo:sli_total:rate5m", total_5m, labels),
+        ]
     for window in ratio_windows(slo):
         expr = period_error_ratio_expr(slo) if window == slo.window else sli_error_ratio_expr(slo, window)
         rules.append(_record(f"slo:sli_error:ratio_rate{window}", expr, labels))
+    for window in min_events_windows(slo):  # event counts for alerting.<kind>.min_events
+        rules.append(_record(f"slo:sli_total:increase{window}", window_events_expr(slo, window), labels))
     rules += [
         _record("slo:objective:ratio", f"vector({clean(objective_ratio(slo))})", labels),
         _record("slo:error_budget:ratio", f"vector({budget})", labels),

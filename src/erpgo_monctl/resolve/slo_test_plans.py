@@ -1,10 +1,8 @@
 """The SLO test plans: the promtool test documents generated for every SLO, and why scenarios are left out.
 
 SLO tests feed synthetic traffic (slo_inputs) through the real rule file and expect what
-the burn-rate math says. Expectations come from simulating every window twice, with the
-range semantics of Prometheus 2 (`[t-w, t]`) and 3 (`(t-w, t]`); an evaluation time
-where either is within MARGIN of a threshold is never asserted, so a test states
-behaviour, not rounding.
+the burn-rate math says (slo_scenarios simulates it); a story whose numbers sit too close
+to a threshold is left out with a note, so a test states behaviour, not rounding.
 """
 
 from __future__ import annotations
@@ -12,53 +10,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.layout import rule_file_path
 from erpgo_monctl.resolve.slo_inputs import SLIInput, Unsupported, sli_input
 from erpgo_monctl.resolve.slo_math import (
-    BurnWindow,
     clean,
+    counts_events,
     error_budget,
+    event_labels,
     ratio_windows,
     seconds,
     significant,
     slo_matchers,
 )
 from erpgo_monctl.resolve.slo_rules import BurnRateAlert, SLORules
-from erpgo_monctl.spec.rules import SLO
+from erpgo_monctl.resolve.slo_scenarios import TRAFFIC, Phase, duration, gauge_values, phase, simulate
+from erpgo_monctl.spec.rules import SLO, SLIByEvents, SLIByTimeSlices
 
-# Events per minute in generated scenarios. Every increment is a whole number: promtool expands
-# `a+bxn` in floats, and a fractional step can round a flat counter below itself (a "reset").
-TRAFFIC = 1_000_000
 # Counters start at 10x a minute's traffic: rate() stops extrapolating where a counter would
 # reach zero (sooner than 1.1 scrape intervals only when the value is under 1.1x its per-interval
 # growth), so from this offset every series of a window extrapolates alike and ratios stay exact.
 OFFSET = 10 * TRAFFIC
-MARGIN = Decimal("0.02")  # an asserted window ratio is at least 2% away from its threshold
 TOLERANCE = "1e-09"
 _LABEL_TEMPLATE = re.compile(r"\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 
 
-@dataclass(frozen=True)
-class Phase:
-    """`minutes` of traffic with `total` events and `bad` bad events per minute."""
-
-    minutes: int
-    total: int
-    bad: int
-
-
-def phase(minutes: int, burn: Decimal, budget: Decimal, total: int = TRAFFIC) -> Phase:
-    """Traffic burning the error budget at `burn` (bad events rounded to whole ones)."""
-    return Phase(minutes, total, int((burn * budget * total).to_integral_value()))
-
-
-def _duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    return (f"{hours}h" if hours else "") + (f"{rest}m" if rest or not hours else "")
+def _minutes(window: str) -> int:
+    """Whole minutes of an alert window (scaled windows are whole minutes)."""
+    return int(seconds(window) / 60)
 
 
 def _x(factor: Decimal) -> str:
@@ -86,85 +68,6 @@ class Story:
     claims: dict[int, dict[str, bool]]
 
 
-class Fragile(Exception):
-    """An evaluation time too close to a threshold to assert."""
-
-
-class Scenario:
-    """Traffic phases of one SLO and what its alerts do at any minute."""
-
-    def __init__(self, budget: Decimal, phases: tuple[Phase, ...]) -> None:
-        self.budget = budget
-        # running totals: minutes 1..k bring bad_upto[k] bad and total_upto[k] events in all
-        self.bad_upto, self.total_upto = [0], [0]
-        for part in phases:
-            for _ in range(part.minutes):
-                self.bad_upto.append(self.bad_upto[-1] + part.bad)
-                self.total_upto.append(self.total_upto[-1] + part.total)
-
-    def ratio(self, minute: int, window: str, left_open: bool) -> Decimal | None:
-        """Error ratio over `window` at `minute`; Prometheus 3 ranges exclude the sample at t - window."""
-        first = minute - int(seconds(window) / 60) + (2 if left_open else 1)
-        last = len(self.total_upto) - 1
-        start, end = min(max(first, 1) - 1, last), min(minute, last)
-        if start >= end:
-            return None
-        total = self.total_upto[end] - self.total_upto[start]
-        return Decimal(self.bad_upto[end] - self.bad_upto[start]) / total if total else None
-
-    def fires(self, conditions: Conditions, minute: int) -> bool:
-        """Whether alerts on `conditions` fire at `minute`; Fragile near a threshold or if versions differ."""
-        outcomes = set()
-        for left_open in (False, True):
-            fired = False
-            for window, factor in conditions:
-                threshold = factor * self.budget
-                above = []
-                for w in (window.long, window.short):
-                    ratio = self.ratio(minute, w, left_open)
-                    if ratio is not None and abs(ratio - threshold) < MARGIN * threshold:
-                        raise Fragile(f"{w} ratio {ratio} is within {MARGIN:%} of {threshold} at {minute}m")
-                    above.append(ratio is not None and ratio > threshold)
-                fired = fired or all(above)
-            outcomes.add(fired)
-        if len(outcomes) != 1:
-            raise Fragile(f"Prometheus 2 and 3 range semantics disagree at {minute}m")
-        return outcomes.pop()
-
-
-Conditions = tuple[tuple[BurnWindow, Decimal], ...]
-Claims = tuple[tuple[int, tuple[tuple[str, bool], ...]], ...]
-
-
-@cache
-def simulate(
-    budget: Decimal, alerts: tuple[tuple[str, Conditions], ...], phases: tuple[Phase, ...], claims: Claims
-) -> tuple[tuple[tuple[int, tuple[int, ...]], ...], str | None]:
-    """(minute, indexes of the alerts firing) for each claimed minute, and why the story is fragile (or None).
-
-    The minutes listed are those before any fragile one. SLOs alike in budget and alert
-    conditions share every result, so a spec of 2,000 SLOs simulates each shape once.
-    """
-    scenario = Scenario(budget, phases)
-    kinds = {kind for kind, _ in alerts}
-    outcomes = []
-    try:
-        for minute, claimed in claims:
-            firing = tuple(
-                i for i, (_, conditions) in enumerate(alerts) if scenario.fires(conditions, minute)
-            )
-            fired_kinds = {alerts[i][0] for i in firing}
-            for kind, fires in claimed:
-                if kind in kinds and fires != (kind in fired_kinds):
-                    raise Fragile(
-                        f"the {kind} alert would {'not ' if fires else ''}fire at {_duration(minute)}"
-                    )
-            outcomes.append((minute, firing))
-    except Fragile as exc:
-        return tuple(outcomes), str(exc)
-    return tuple(outcomes), None
-
-
 def _expand(text: str, labels: dict[str, str]) -> str:
     expanded = _LABEL_TEMPLATE.sub(lambda m: labels.get(m.group(1), ""), text)
     if "{{" in expanded:
@@ -180,14 +83,24 @@ class SLOTests:
         self.budget = error_budget(slo)
         self.alerts = alerts
         self.input: SLIInput = sli_input(slo)
-        self.labels = {"service": slo.service, "slo": slo.name, **self.input.labels}
+        self.labels = {**event_labels(slo), **self.input.labels}
         self.skipped: list[str] = []
+        self.slices = isinstance(slo.sli, SLIByTimeSlices)  # 0/1 samples, not counters
 
     def _series(self, phases: list[Phase], sli: SLIInput | None = None) -> list[dict[str, str]]:
+        if self.slices:
+            return [{"series": c.series(), "values": gauge_values(phases)} for c in self.input.counters]
         return [
             {"series": c.series(), "values": _values(c.bad, c.total, phases)}
             for c in (sli or self.input).counters
         ]
+
+    def min_events(self, alert: BurnRateAlert) -> int | None:
+        """The alert's `min_events` (page and ticket only)."""
+        if alert.kind == "no_data":
+            return None
+        value: int | None = getattr(self.slo.alerting, alert.kind).min_events
+        return value
 
     def expected(self, alert: BurnRateAlert) -> dict[str, Any]:
         return {
@@ -201,9 +114,10 @@ class SLOTests:
             return (), "needs an error ratio above 100%"
         return simulate(
             self.budget,
-            tuple((a.kind, a.conditions) for a in self.alerts),
+            tuple((a.kind, a.conditions, self.min_events(a)) for a in self.alerts),
             tuple(story.phases),
             tuple((minute, tuple(claimed.items())) for minute, claimed in story.claims.items()),
+            self.slices,
         )
 
     def alert_group(self, story: Story) -> dict[str, Any] | None:
@@ -214,9 +128,7 @@ class SLOTests:
             firing = [self.alerts[i] for i in indexes]
             for alertname in dict.fromkeys(a.rule.name for a in self.alerts):
                 expected = [self.expected(a) for a in firing if a.rule.name == alertname]
-                checks.append(
-                    {"eval_time": _duration(minute), "alertname": alertname, "exp_alerts": expected}
-                )
+                checks.append({"eval_time": duration(minute), "alertname": alertname, "exp_alerts": expected})
         if fragile is not None:
             self.skipped.append(f"{story.name}: {fragile}")
             return None
@@ -229,7 +141,7 @@ class SLOTests:
 
     def _close(self, expr: str, value: Decimal, *, grouped: bool = True) -> dict[str, Any]:
         """`|expr - value| < 1e-9` holds: exact to the float rounding of sums, whichever promtool runs it."""
-        chosen = self.labels if grouped else {"service": self.slo.service, "slo": self.slo.name}
+        chosen = self.labels if grouped else event_labels(self.slo)
         labels = ", ".join(f'{k}="{v}"' for k, v in sorted(chosen.items()))
         return {
             "expr": f"abs({expr} - {clean(value)}) < bool {TOLERANCE}",
@@ -268,7 +180,7 @@ class SLOTests:
         weighted = Decimal(busy.bad + quiet.bad) / (busy.total + quiet.total)
         sel = "{" + slo_matchers(self.slo) + "}"
         check = self._close(f"slo:sli_error:ratio_rate{self.slo.window}{sel}", weighted)
-        check["eval_time"] = _duration(140)
+        check["eval_time"] = duration(140)
         sli = sli_input(self.slo, le_spelling=1)
         return {
             "name": f"{self.slo.name}: the {self.slo.window} ratio is weighted by events, "
@@ -278,63 +190,218 @@ class SLOTests:
             "promql_expr_test": [check],
         }
 
+    def before_errors_group(self) -> dict[str, Any] | None:
+        """An hour of good traffic and no bad series at all: every window and burn rate reads 0.
+
+        The errors query of an events SLI selects nothing until the first bad event; the
+        rules fall back to `0 * total`, so dashboards show a healthy 0, not "No data".
+        """
+        if not isinstance(self.slo.sli, SLIByEvents):
+            return None
+        counters = [c for c in self.input.counters if c.total]
+        if len(counters) == len(self.input.counters):
+            return None  # no series counts bad events only
+        steady = Phase(60, TRAFFIC, 0)
+        sel = "{" + slo_matchers(self.slo) + "}"
+        checks = [
+            self._close(f"slo:sli_error:ratio_rate{w}{sel}", Decimal(0)) for w in ratio_windows(self.slo)
+        ]
+        checks += [
+            self._close(f"slo:current_burn_rate:ratio{sel}", Decimal(0)),
+            self._close(f"slo:period_burn_rate:ratio{sel}", Decimal(0)),
+            self._close(f"slo:period_error_budget_remaining:ratio{sel}", Decimal(1)),
+        ]
+        for check in checks:
+            check["eval_time"] = "1h"
+        series = [{"series": c.series(), "values": _values(0, c.total, [steady])} for c in counters]
+        return {
+            "name": f"{self.slo.name}: before the first bad event every window and burn rate reads 0",
+            "interval": "1m",
+            "input_series": series,
+            "promql_expr_test": checks,
+        }
+
+    def no_data_group(self) -> dict[str, Any] | None:
+        """The SLI's series stop after 30m: the no-data alert is quiet before, firing after `for`."""
+        alert = next((a for a in self.alerts if a.kind == "no_data"), None)
+        if alert is None:
+            return None
+        wait = _minutes(alert.rule.for_ or "0s") + 5 + 2  # rate5m goes stale within 5m, then `for`
+        labels = {**event_labels(self.slo), **alert.rule.labels}
+        firing = {
+            "exp_labels": labels,
+            "exp_annotations": {k: _expand(v, labels) for k, v in alert.rule.annotations.items()},
+        }
+        return {
+            "name": f"{self.slo.name}: the SLI's series stop: no-data alert after {alert.rule.for_}",
+            "interval": "1m",
+            "input_series": self._series([phase(30, Decimal(0), self.budget)]),
+            "alert_rule_test": [
+                {"eval_time": "30m", "alertname": alert.rule.name, "exp_alerts": []},
+                {"eval_time": duration(30 + wait), "alertname": alert.rule.name, "exp_alerts": [firing]},
+            ],
+        }
+
+    def slices_recording_group(self) -> dict[str, Any]:
+        """Time slices all good for 3h: every window reads 0, the budget is untouched."""
+        sel = "{" + slo_matchers(self.slo) + "}"
+        checks = [
+            self._close(f"slo:sli_error:ratio_rate{w}{sel}", Decimal(0)) for w in ratio_windows(self.slo)
+        ]
+        checks += [
+            self._close(f"slo:objective:ratio{sel}", 1 - self.budget, grouped=False),
+            self._close(f"slo:error_budget:ratio{sel}", self.budget, grouped=False),
+            self._close(f"slo:period_error_budget_remaining:ratio{sel}", Decimal(1)),
+            self._close(f"slo:current_burn_rate:ratio{sel}", Decimal(0)),
+        ]
+        for check in checks:
+            check["eval_time"] = "3h"
+        return {
+            "name": f"{self.slo.name}: every sample good for 3h: every window reads 0, the budget is whole",
+            "interval": "1m",
+            "input_series": self._series([Phase(181, 1, 0)]),
+            "promql_expr_test": checks,
+        }
+
     def groups(self) -> list[dict[str, Any]]:
         """Recording-rule tests, then the alert scenarios this SLO's alerts and budget allow."""
-        found = [self.recording_group(), self.weighted_group()]
+        if self.slices:
+            found = [self.slices_recording_group()]
+        elif not counts_events(self.slo):  # raw: the SLO-window ratio is a mean, not event-weighted
+            found = [self.recording_group()]
+        else:
+            found = [self.recording_group(), self.weighted_group()]
+        for extra in (self.before_errors_group(), self.no_data_group()):
+            if extra is not None:
+                found.append(extra)
         for story in self.stories():
             group = self.alert_group(story)
             if group is not None:
                 found.append(group)
         return found
 
+    def slice_stories(self) -> list[Story]:
+        """Time slices: the target is down (every sample 0) after 2L good minutes; the page fires by 3L."""
+        page = sorted(
+            (c for a in self.alerts for c in a.conditions if c[0].kind == "page"), key=lambda c: -c[1]
+        )
+        stories = []
+        if page:
+            window, _ = page[0]
+            long = _minutes(window.long)
+            stories.append(
+                Story(
+                    f"every sample good for {duration(2 * long)} alerts nobody; then the target is down "
+                    f"(samples 0) and it pages within the {window.long} page window",
+                    [Phase(2 * long, 1, 0), Phase(long + 1, 1, 1)],
+                    {2 * long - 1: {"page": False, "ticket": False}, 3 * long: {"page": True}},
+                )
+            )
+        return stories
+
     def stories(self) -> list[Story]:
-        """The alert scenarios this SLO's alerts and budget allow."""
-        factors = {w.long: f for a in self.alerts for w, f in a.conditions}
-        kinds = {a.kind for a in self.alerts}
+        """The alert scenarios this SLO's alerts and budget allow.
+
+        Times scale with the alert windows (a 7d SLO pages over 14m where a 30d one uses
+        1h), so every SLO window gets the same stories; simulation leaves out what its
+        numbers cannot show.
+        """
+        if self.slices:
+            return self.slice_stories()
+        conditions = [c for a in self.alerts for c in a.conditions]
+        page = sorted((c for c in conditions if c[0].kind == "page"), key=lambda c: -c[1])
+        ticket = sorted((c for c in conditions if c[0].kind == "ticket"), key=lambda c: c[1])
         budget = self.budget
         good = Decimal(0)
         stories: list[Story] = []
         # Histories are as short as the assertions allow: promtool evaluates every rule every minute.
-        if "page" in kinds:
-            fast = factors["1h"] * 25 / 24  # 15x for a 30d window
+        if page:
+            window, factor = page[0]
+            long, short = _minutes(window.long), _minutes(window.short)
+            fast = factor * 25 / 24  # 15x for the Workbook's 14.4
             stories.append(
                 Story(
-                    f"a steady {_x(fast)} burn pages once the 1h and 5m windows both exceed "
-                    f"{_x(factors['1h'])}, not before",
-                    [phase(120, good, budget), phase(60, fast, budget)],
-                    {120 + 50: {"page": False}, 120 + 60: {"page": True}},
+                    f"a steady {_x(fast)} burn pages once the {window.long} and {window.short} windows "
+                    f"both exceed {_x(factor)}, not before",
+                    [phase(2 * long, good, budget), phase(long, fast, budget)],
+                    {2 * long + long * 5 // 6: {"page": False}, 3 * long: {"page": True}},
                 )
             )
-            spike = min(factors["1h"] * Decimal("1.5"), Decimal("0.95") / budget)
+            spike = min(factor * Decimal("1.5"), Decimal("0.95") / budget)
+            burst = max(long * 5 // 6, short + 1)
             stories.append(
                 Story(
-                    f"after a 50m burn at {_x(spike)} stops, the page resolves within 5m "
-                    "although the 1h window is still above",
-                    [phase(180, good, budget), phase(50, spike, budget), phase(10, good, budget)],
-                    {180 + 50: {"page": True}, 180 + 56: {"page": False}},
+                    f"after a {duration(burst)} burn at {_x(spike)} stops, the page resolves within "
+                    f"{duration(short + 1)} although the {window.long} window is still above",
+                    [
+                        phase(3 * long, good, budget),
+                        phase(burst, spike, budget),
+                        phase(2 * short, good, budget),
+                    ],
+                    {3 * long + burst: {"page": True}, 3 * long + burst + short + 1: {"page": False}},
                 )
             )
-        if "ticket" in kinds:
-            slow = factors["3d"] * 2  # 2x for a 30d window
+            storm = Decimal(20)
             stories.append(
                 Story(
-                    f"a steady {_x(slow)} burn opens a ticket once the 3d and 6h windows exceed "
-                    f"{_x(factors['3d'])}, and never pages",
+                    f"a steady {_x(storm)} burn pages within the {window.long} page window",
+                    [phase(10, good, budget), phase(long, storm, budget)],
+                    {10 + long: {"page": True}},
+                )
+            )
+        volume = self.slo.alerting.page.min_events
+        if len(page) > 1 and volume is not None:
+            stories += self.quiet_night(page, volume)
+        if ticket:
+            window, factor = ticket[0]
+            slow = factor * 2  # 2x for the Workbook's 1
+            stories.append(
+                Story(
+                    f"a steady {_x(slow)} burn opens a ticket once the {window.long} and {window.short} "
+                    f"windows exceed {_x(factor)}, and never pages",
                     [phase(60, good, budget), phase(80, slow, budget)],
                     {60 + 45: {"ticket": False, "page": False}, 60 + 75: {"ticket": True, "page": False}},
                 )
             )
-        if self.alerts:
-            calm = min(factors.values()) / 2
+        if conditions:
+            calm = min(f for _, f in conditions) * Decimal("0.95")
             nothing = {"page": False, "ticket": False}
             stories.append(
                 Story(
-                    f"a steady {_x(calm)} burn alerts nobody",
+                    f"a steady {_x(calm)} burn, just below the lowest factor, alerts nobody",
                     [phase(120, calm, budget)],
                     {30: nothing, 120: nothing},
                 )
             )
         return stories
+
+    def quiet_night(self, page: list[tuple[Any, Decimal]], volume: int) -> list[Story]:
+        """Low traffic (the Workbook's limit): a burst of a few errors on a quiet night stops paging
+        once the fast condition needs `volume` events, while a real outage at night still pages
+        through a slower condition, whose longer window holds enough events."""
+        (fast, fast_factor), (slow, _) = page[0], page[1]
+        fast_long, slow_long, burst = _minutes(fast.long), _minutes(slow.long), _minutes(fast.short)
+        per_minute = -(-volume * 6 // (5 * slow_long))  # 1.2 x volume over the slow window
+        budget, good = self.budget, Decimal(0)
+        # a burst just over the fast factor (x1.2) across the fast long window, bad events whole
+        burn = min(fast_factor * Decimal("1.2") * fast_long / burst, Decimal("0.95") / budget)
+        night = phase(slow_long, good, budget, per_minute)
+        bursty = phase(burst, burn, budget, per_minute)
+        outage = phase(10, 1 / budget, budget, per_minute)
+        return [
+            Story(
+                f"a quiet night ({per_minute} events/min) with a {burst}m burst of {bursty.bad} errors/min "
+                f"does not page: {fast.long} holds fewer than {volume} events",
+                [night, bursty],
+                {slow_long + burst: {"page": False}},
+            ),
+            Story(
+                f"a real outage on a quiet night ({per_minute} events/min, all failing) still pages "
+                f"over {slow.long}, which holds {volume}+ events",
+                [night, outage],
+                {slow_long + 10: {"page": True}},
+            ),
+        ]
 
 
 @dataclass(frozen=True)
@@ -376,7 +443,7 @@ def slo_test_plan(rules: SLORules) -> SLOTestPlan:
     def infeasible(why: str) -> SLOTestPlan:
         return SLOTestPlan(slo, path, False, (why,), rules.burn_alerts)
 
-    longest = max((seconds(a.conditions[-1][0].long) for a in rules.burn_alerts), default=Decimal(0))
+    longest = max((seconds(w.long) for a in rules.burn_alerts for w, _ in a.conditions), default=Decimal(0))
     if seconds(slo.window) < longest:  # validation refuses it (E405); nothing to simulate
         return infeasible("the SLO window is shorter than its alert windows")
     try:

@@ -172,13 +172,53 @@ class SLIByLatency(Strict):
     latency: LatencySLI
 
 
-# `sli: {events: ...}` or `sli: {latency: ...}`: the key names the kind.
+class RawSLI(Strict):
+    error_ratio: str = Field(min_length=1, description="PromQL for the error ratio (0 to 1) over {{window}}")
+
+
+class SLIByRaw(Strict):
+    """An SLI given as one error-ratio query (Sloth's `raw`): no event counts, so the SLO-window
+    ratio is the mean of the 5m ratios and min_events cannot be used."""
+
+    raw: RawSLI
+
+
+class TimeSliceSLI(Strict):
+    selector: str = Field(
+        min_length=1, description='a 0/1 gauge, e.g. up{job="api"} or probe_success{instance="https://x"}'
+    )
+
+
+class SLIByTimeSlices(Strict):
+    """An SLI over time slices: every sample of a 0/1 gauge is a slice, 0 a bad one (availability
+    from `up` or `probe_success`: the share of good scrapes)."""
+
+    time_slices: TimeSliceSLI
+
+
+# `sli: {events: ...}`, `{latency: ...}`, `{raw: ...}` or `{time_slices: ...}`: the key names the kind.
 SLI = Annotated[
-    Annotated[SLIByEvents, Tag("events")] | Annotated[SLIByLatency, Tag("latency")],
+    Annotated[SLIByEvents, Tag("events")]
+    | Annotated[SLIByLatency, Tag("latency")]
+    | Annotated[SLIByRaw, Tag("raw")]
+    | Annotated[SLIByTimeSlices, Tag("time_slices")],
     one_key_of(
-        "give exactly one of `events: {errors, total}` or `latency: {metric, threshold}`", "events", "latency"
+        "give exactly one of `events: {errors, total}`, `latency: {metric, threshold}`, "
+        "`raw: {error_ratio}` or `time_slices: {selector}`",
+        "events",
+        "latency",
+        "raw",
+        "time_slices",
     ),
 ]
+
+
+class BurnCondition(Strict):
+    """One burn-rate condition: the error ratio over `long` and over `short` both above factor x budget."""
+
+    long: Duration = Field(description="long window, e.g. 1h")
+    short: Duration = Field(description="short window, e.g. 5m (the Workbook uses long / 12)")
+    factor: Finite = Field(gt=0, description="burn rate; 1 spends the budget exactly over the SLO window")
 
 
 class SLOAlert(Strict):
@@ -187,11 +227,32 @@ class SLOAlert(Strict):
     labels: LabelMap = Field(default_factory=dict)
     annotations: AnnotationMap = Field(default_factory=dict)
     disable: bool = False
+    windows: list[BurnCondition] | None = Field(
+        default=None,
+        min_length=1,
+        description="own burn-rate conditions (ORed); default: the SRE Workbook's, scaled to the SLO window",
+    )
+    min_events: int | None = Field(
+        default=None,
+        ge=1,
+        description="a condition fires only with at least this many events in its long window (low traffic)",
+    )
+
+
+class NoDataAlert(Strict):
+    """An alert when the SLI's total has had no series for `for` (a broken scrape, a renamed metric)."""
+
+    for_: Duration = Field(default="10m", alias="for")
+    name: str | None = Field(default=None, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+    severity: str | None = None
+    labels: LabelMap = Field(default_factory=dict)
+    annotations: dict[str, str] = Field(default_factory=dict)
 
 
 class SLOAlerting(Strict):
     page: SLOAlert = Field(default_factory=SLOAlert)
     ticket: SLOAlert = Field(default_factory=SLOAlert)
+    no_data: NoDataAlert | None = None
 
 
 class SLO(Strict):
@@ -201,4 +262,11 @@ class SLO(Strict):
     window: Duration = "30d"
     description: str = ""
     sli: SLI
+    labels: LabelMap = Field(
+        default_factory=dict, description="labels every rule of the SLO carries, recording rules too"
+    )
+    group_by: list[LabelName] = Field(
+        default_factory=list,
+        description="evaluate the SLO per value of these labels (budgets and alerts per group)",
+    )
     alerting: SLOAlerting = Field(default_factory=SLOAlerting)

@@ -13,7 +13,7 @@ from erpgo_monctl.analysis.promql import complexity_problem, parse_error, promql
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.diagnostics.source import PathKey
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.spec.rules import SLIByEvents
+from erpgo_monctl.spec.rules import SLIByEvents, SLIByRaw
 
 from .context import Context
 
@@ -51,6 +51,9 @@ def spec_expressions(model: Model) -> Iterator[Expression]:
             for key in ("errors", "total"):
                 text = getattr(slo.sli.events, key).replace(WINDOW, "5m")
                 yield Expression(("slos", s, "sli", "events", key), text, "slo")
+        elif isinstance(slo.sli, SLIByRaw):
+            text = slo.sli.raw.error_ratio.replace(WINDOW, "5m")
+            yield Expression(("slos", s, "sli", "raw", "error_ratio"), text, "slo")
     for d, dashboard in enumerate(spec.dashboards):
         for p, panel in enumerate(dashboard.panels):
             if panel.type == "text" or panel.datasource != "prometheus":

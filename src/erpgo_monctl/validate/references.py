@@ -101,14 +101,18 @@ def check(ctx: Context) -> list[Diagnostic]:
                         + "; Loki needs logging: and stack.loki, Jaeger tracing: and stack.jaeger",
                     )
                 )
-    services = {s.name for s in spec.services}
+    # An SLO's service names what it is about: any scrape job (a service, an exporter, a probe)
+    # or a name of its own (a user journey over several jobs, a selector). Only a near miss of a
+    # job's name is refused: that is a typo, and the SLO would land on the wrong dashboard.
+    jobs = {job.name for job in ctx.model.scrape_jobs} | {s.name for s in spec.services}
     for s, slo in enumerate(spec.slos):
-        if slo.service not in services:
+        if slo.service not in jobs and difflib.get_close_matches(slo.service, sorted(jobs), n=1, cutoff=0.8):
             found.append(
                 ctx.diag(
                     ("slos", s, "service"),
                     "E310",
-                    unknown("service", slo.service, services, "services"),
+                    unknown("service", slo.service, jobs, "scrape jobs")
+                    + "; a name of its own is fine when it is not this close to a job's",
                 )
             )
     return found

@@ -13,19 +13,30 @@ import re
 
 from erpgo_monctl.analysis.promql import parse
 from erpgo_monctl.diagnostics import Diagnostic
+from erpgo_monctl.diagnostics.source import PathKey
+from erpgo_monctl.resolve.slo_inputs import Unsupported, parse_events_query
 from erpgo_monctl.resolve.slo_math import (
-    BURN_WINDOWS,
     RESERVED_LABELS,
     alert_name,
     alert_windows,
-    burn_factor,
+    burn_windows,
     clean,
     error_budget,
     placeholder_problem,
     seconds,
     slo_alert_names,
+    total_unit,
 )
-from erpgo_monctl.spec.rules import SLO, EventsSLI, LatencySLI, SLIByEvents
+from erpgo_monctl.spec.rules import (
+    SLO,
+    EventsSLI,
+    LatencySLI,
+    RawSLI,
+    SLIByEvents,
+    SLIByLatency,
+    SLIByRaw,
+    TimeSliceSLI,
+)
 
 from .context import Context
 
@@ -116,6 +127,55 @@ def selector_problem(metric: str, selector: str) -> str | None:
     return None
 
 
+def _check_grouping(ctx: Context, s: int, slo: SLO) -> list[Diagnostic]:
+    """E419: `group_by` is what the generated latency and time-slice queries aggregate by; an
+    events SLI's own queries must aggregate by the same labels, a raw ratio is used as written."""
+    if not slo.group_by or not isinstance(slo.sli, (SLIByEvents, SLIByRaw)):
+        return []
+    wanted = ", ".join(slo.group_by)
+    if isinstance(slo.sli, SLIByRaw):
+        message = f"group_by does nothing for a raw SLI: write sum by ({wanted}) (...) in error_ratio itself"
+        return [ctx.diag(("slos", s, "group_by"), "E419", message)]
+    found = []
+    for key in ("errors", "total"):
+        try:
+            _, by = parse_events_query(getattr(slo.sli.events, key))
+        except Unsupported:
+            continue  # another shape: its labels cannot be read here
+        if set(by) != set(slo.group_by):
+            message = (
+                f"the {key} query aggregates by ({', '.join(by)}), not by the group_by labels ({wanted}): "
+                f"write sum by ({wanted}) (...) in both queries"
+            )
+            found.append(ctx.diag(("slos", s, "group_by"), "E419", message))
+            break
+    return found
+
+
+def _check_raw(ctx: Context, s: int, raw: RawSLI) -> list[Diagnostic]:
+    problem = placeholder_problem(raw.error_ratio)
+    if problem:
+        return [
+            ctx.diag(("slos", s, "sli", "raw", "error_ratio"), "E401", f"the error_ratio query {problem}")
+        ]
+    return []
+
+
+def _check_time_slices(ctx: Context, s: int, slices: TimeSliceSLI) -> list[Diagnostic]:
+    """E418: the selector goes inside count_over_time(...[w]): it must be a plain series selector."""
+    import promql_parser
+
+    node, problem = parse(slices.selector)
+    if node is not None and not (
+        isinstance(node, promql_parser.VectorSelector) and node.offset is None and node.at is None
+    ):
+        problem = "it is an expression, not a series selector"
+    if problem is None:
+        return []
+    message = f'is not a series selector of a 0/1 gauge (e.g. up{{job="api"}}): {problem}'
+    return [ctx.diag(("slos", s, "sli", "time_slices", "selector"), "E418", message)]
+
+
 def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
     path = ("slos", s, "sli", "latency")
     found = []
@@ -125,7 +185,7 @@ def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic
         found.append(ctx.diag((*path, "selector"), "E409", message))
     catalog = ctx.model.metrics_by_name
     if not catalog:
-        return found
+        return found + _check_latency_name(ctx, s, latency)
     metric = catalog.get(latency.metric)
     if metric is None or metric.type != "histogram":
         base = re.sub(r"_(bucket|count|sum)$", "", latency.metric)
@@ -149,6 +209,90 @@ def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic
     return found
 
 
+# What a metric's name alone says it is not: a histogram's series, or a counter/info/timestamp.
+_NOT_A_HISTOGRAM = {
+    "_bucket": "a histogram's bucket series",
+    "_count": "a histogram's count series",
+    "_sum": "a histogram's sum series",
+    "_total": "a counter (OpenMetrics names counters *_total)",
+    "_created": "a counter's creation timestamp",
+    "_info": "an info metric",
+}
+
+
+def _check_latency_name(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic]:
+    """E404 without a `metrics:` catalog: only the name can be checked.
+
+    A catalog says a metric is a histogram and which buckets it has (E403). Without one,
+    the name still gives away what cannot be a histogram's base name; a plain name such as
+    `http_request_seconds` is accepted unchecked, since only a running Prometheus knows it.
+    """
+    for suffix, what in _NOT_A_HISTOGRAM.items():
+        if latency.metric.endswith(suffix) and len(latency.metric) > len(suffix):
+            base = latency.metric.removesuffix(suffix)
+            hint = (
+                f"give the base name {base!r}, without {suffix}"
+                if suffix in ("_bucket", "_count", "_sum")
+                else "give the base name of a histogram (its series are <name>_bucket, _count, _sum)"
+            )
+            message = f"{latency.metric!r} is named like {what}, not a histogram: {hint}"
+            return [ctx.diag(("slos", s, "sli", "latency", "metric"), "E404", message)]
+    return []
+
+
+def _check_labels(ctx: Context, path: PathKey, labels: dict[str, str], severity: str) -> list[Diagnostic]:
+    """E410: `severity`, `slo`, `service` and `slo_alert` are monctl's on every SLO rule."""
+    found = []
+    for label in labels:
+        if label == "severity" or label in RESERVED_LABELS:
+            fix = f"write {severity}" if label == "severity" else "monctl sets it on every SLO rule"
+            found.append(
+                ctx.diag((*path, label), "E410", f"label {label!r} cannot be set here: {fix}", key=True)
+            )
+    return found
+
+
+def _check_policy(ctx: Context, s: int, slo: SLO, kind: str) -> list[Diagnostic]:
+    """A custom window table (E415, W416) and min_events (E417) of the page or ticket."""
+    settings = getattr(slo.alerting, kind)
+    path = ("slos", s, "alerting", kind)
+    found = []
+    for i, condition in enumerate(settings.windows or []):
+        if seconds(condition.short) >= seconds(condition.long):
+            found.append(
+                ctx.diag(
+                    (*path, "windows", i, "short"),
+                    "E415",
+                    f"the short window {condition.short} is not shorter than the long window "
+                    f"{condition.long}: the short window makes the alert reset quickly; the Workbook uses "
+                    "long / 12",
+                )
+            )
+        if condition.factor < 1:
+            found.append(
+                ctx.diag(
+                    (*path, "windows", i, "factor"),
+                    "W416",
+                    f"factor {clean(condition.factor)} is below 1: a steady burn that still meets the "
+                    f"objective over {slo.window} would alert; use 1 or more",
+                    "warning",
+                )
+            )
+    if settings.min_events is not None and total_unit(slo) is None:
+        found.append(
+            ctx.diag(
+                (*path, "min_events"),
+                "E417",
+                "min_events needs to count events: a raw SLI has no count; write the total query as "
+                "sum(rate(...[{{window}}])) or sum(increase(...[{{window}}])) (both are understood)"
+                if isinstance(slo.sli, SLIByRaw)
+                else "min_events needs to count events: write the total query as sum(rate(...[{{window}}])) "
+                "or sum(increase(...[{{window}}])) (both are understood)",
+            )
+        )
+    return found
+
+
 def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> list[Diagnostic]:
     found = []
     windows = alert_windows(slo)
@@ -166,11 +310,16 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
             )
     declared = ctx.model.severities
     budget = error_budget(slo)
-    for kind in ("page", "ticket"):
+    found += _check_labels(
+        ctx, ("slos", s, "labels"), slo.labels, "alerting.page.severity and alerting.ticket.severity"
+    )
+    for kind in ("page", "ticket", "no_data"):
         settings = getattr(slo.alerting, kind)
         path = ("slos", s, "alerting", kind)
-        if settings.disable:
+        if settings is None or getattr(settings, "disable", False):
             continue
+        if kind != "no_data":
+            found += _check_policy(ctx, s, slo, kind)
         name = alert_name(slo, kind)
         if name in alert_names:
             found.append(
@@ -190,23 +339,11 @@ def _check_alerting(ctx: Context, s: int, slo: SLO, alert_names: set[str]) -> li
                     f"use one of {', '.join(declared)} (incidents.severities)",
                 )
             )
-        for label in settings.labels:
-            if label == "severity" or label in RESERVED_LABELS:
-                fix = (
-                    f"write alerting.{kind}.severity"
-                    if label == "severity"
-                    else "monctl sets it on every SLO rule"
-                )
-                found.append(
-                    ctx.diag(
-                        (*path, "labels", label),
-                        "E410",
-                        f"label {label!r} cannot be set here: {fix}",
-                        key=True,
-                    )
-                )
-        for window in (w for w in BURN_WINDOWS if w.kind == kind):
-            factor = burn_factor(window, slo.window)
+        found += _check_labels(ctx, (*path, "labels"), settings.labels, f"alerting.{kind}.severity")
+        if kind == "no_data":
+            continue
+        for window in (w for w in burn_windows(slo) if w.kind == kind):
+            factor = window.factor
             if factor * budget >= 1:
                 found.append(
                     ctx.diag(
@@ -248,11 +385,15 @@ def check_slos(ctx: Context) -> list[Diagnostic]:
     retention = seconds(spec.prometheus.retention)
     for s, slo in enumerate(spec.slos):  # duplicate SLO names: checks/duplicates.py (E406)
         sli = slo.sli
-        own = (
-            _check_events(ctx, s, sli.events)
-            if isinstance(sli, SLIByEvents)
-            else _check_latency(ctx, s, sli.latency)
-        )
+        if isinstance(sli, SLIByEvents):
+            own = _check_events(ctx, s, sli.events)
+        elif isinstance(sli, SLIByLatency):
+            own = _check_latency(ctx, s, sli.latency)
+        elif isinstance(sli, SLIByRaw):
+            own = _check_raw(ctx, s, sli.raw)
+        else:
+            own = _check_time_slices(ctx, s, sli.time_slices)
+        own += _check_grouping(ctx, s, slo)
         own += _check_alerting(ctx, s, slo, alert_names)
         if seconds(slo.window) > retention:
             own.append(
