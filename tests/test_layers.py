@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("validate",),
     ("lint",),
     ("render",),
-    ("write", "verify", "report"),
+    ("write", "verify", "report", "starter"),
     ("importer",),
     ("pipeline",),
     ("cli", "__main__"),

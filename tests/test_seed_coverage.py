@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 import pytest
 import yaml
 
-from erpgo_monctl.resolve.model import Model
+from erpgo_monctl.resolve.model import Model, resolve
 from tests.conftest import SEED, seed_block
 
 Tree = dict[PurePosixPath, bytes]
@@ -73,10 +73,15 @@ def test_every_seed_receiver_route_and_inhibition(rendered: Tree) -> None:
         assert ours["route"][key] == seed["route"][key]
 
 
-def test_every_seed_log_pipeline_in_both_agents(rendered: Tree) -> None:
+def test_every_seed_log_pipeline_in_both_agents(rendered: Tree, erpgo_model: Model) -> None:
+    from erpgo_monctl.render import promtail as promtail_renderer
+
     seed = yaml.safe_load(seed_block("# configs/promtail.yml"))
     seed_jobs = {job["job_name"] for job in seed["scrape_configs"]}
-    promtail = _yaml(rendered, "configs/promtail.yml")
+    spec = erpgo_model.spec.model_copy(deep=True)
+    assert spec.logging is not None
+    spec.logging.agent = "promtail"  # ERPGo runs Alloy; promtail.yml is rendered for agent: promtail only
+    promtail = yaml.safe_load(promtail_renderer.render(resolve(spec))[PurePosixPath("configs/promtail.yml")])
     assert seed_jobs == {job["job_name"] for job in promtail["scrape_configs"]}
     alloy = rendered[PurePosixPath("configs/alloy/config.alloy")].decode()
     for job in seed_jobs:
@@ -115,7 +120,7 @@ def test_every_seed_compose_service(rendered: Tree) -> None:
     compose = _yaml(rendered, "docker-compose.monitoring.yml")
     seed_services = {"prometheus", "grafana", "alertmanager", "loki", "promtail", "node-exporter", "cadvisor"}
     ours = set(compose["services"])
-    # Promtail reached end of life on 2026-03-02: Alloy runs the same pipelines (promtail.yml still rendered).
+    # Promtail reached end of life on 2026-03-02: Alloy runs the same pipelines (agent: promtail still works).
     assert seed_services - {"promtail"} <= ours
     assert "alloy" in ours and "jaeger" in ours
 

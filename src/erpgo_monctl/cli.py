@@ -6,6 +6,7 @@ Heavy modules (jinja2, grafanalib, jsonschema) are imported inside commands so
 
 from __future__ import annotations
 
+import itertools
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -34,6 +35,24 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="how problems are re
 TargetOpt = Annotated[
     str, typer.Option("--target", metavar="compose|kubernetes", help="deployment target to render for")
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from erpgo_monctl import __version__
+
+        sys.stdout.write(f"monctl {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit"),
+    ] = False,
+) -> None:
+    """Monitoring as code: one typed spec -> ready-to-run configs."""
 
 
 def report(diagnostics: list[Diagnostic], fmt: Format) -> None:
@@ -86,33 +105,45 @@ def render(
     """Validate, then write every artifact of --target into --out atomically (or --check for drift)."""
     from erpgo_monctl.pipeline import load_model, render_model
     from erpgo_monctl.render.targets import target_named
-    from erpgo_monctl.write import drift, write_tree
+    from erpgo_monctl.write import drift, drift_diagnostics, write_tree
 
+    warnings: list[Diagnostic] = []
     try:
         target_named(target)  # an unknown target is a usage error before any work
         model, warnings = load_model(spec, env)
-        report(warnings, fmt)
         files = render_model(model, target)
         if check:
             changes, diff = drift(files, out)
             if changes:
-                sys.stdout.write(diff)
-                sys.stderr.write(
-                    f"drift: {len(changes)} file(s) differ from {spec} in {out}: "
-                    f"run `monctl render {spec} --out {out}`\n"
-                )
+                # the diff is for people: on stdout in text mode, on stderr beside one JSON document
+                (sys.stdout if fmt is Format.text else sys.stderr).write(diff)
+                again = f"monctl render {spec} --out {out}" + (f" --env {env}" if env else "")
+                again += f" --target {target}" if target != "compose" else ""
+                report(warnings + drift_diagnostics(changes, out, again), fmt)
+                if fmt is Format.text:
+                    sys.stderr.write(
+                        f"drift: {len(changes)} file(s) differ from {spec} in {out}: run `{again}`\n"
+                    )
                 raise typer.Exit(1)
+            report(warnings, fmt)
             sys.stderr.write(f"ok: {out} matches {spec} ({len(files)} files)\n")
             return
         write_tree(files, out)
+        report(warnings, fmt)
         sys.stderr.write(f"rendered {len(files)} files into {out}\n")
     except MonctlError as exc:
-        fail(exc, fmt)
+        fail(type(exc)(warnings + exc.diagnostics) if warnings else exc, fmt)
 
 
 @app.command("check")
 def check_cmd(
     directory: Annotated[Path, typer.Argument(help="rendered output directory")] = Path("out"),
+    secrets: Annotated[
+        Path | None,
+        typer.Option(
+            "--secrets", help="secrets directory to check (default: the one compose mounts, if present)"
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Run the real checkers (promtool, amtool, compose schema, dashboard rules) on a rendered DIR."""
@@ -120,7 +151,11 @@ def check_cmd(
     from erpgo_monctl.verify.tools import check_tree
 
     try:
-        results = check_kubernetes_tree(directory) if is_kubernetes_tree(directory) else check_tree(directory)
+        results = (
+            check_kubernetes_tree(directory)
+            if is_kubernetes_tree(directory)
+            else check_tree(directory, secrets_dir=secrets)
+        )
     except MonctlError as exc:
         fail(exc, fmt)
     problems = [d for r in results for d in r.diagnostics]
@@ -129,6 +164,26 @@ def check_cmd(
             sys.stderr.write(f"{'ok  ' if result.ok else 'FAIL'} {result.name}\n")
     report(problems, fmt)
     raise typer.Exit(0 if all(r.ok for r in results) else 1)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="directory to write monitoring.yaml into")] = Path("."),
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Write a small, commented starter spec (DIR/monitoring.yaml) that validates and renders as it is."""
+    from erpgo_monctl.starter import write_starter
+
+    try:
+        written = write_starter(directory)
+    except MonctlError as exc:
+        fail(exc, fmt)
+    if fmt is Format.json:
+        report([], fmt)
+    sys.stderr.write(
+        f"wrote {written}: edit it, then `monctl validate {written}` and "
+        f"`monctl render {written} --out out`\n"
+    )
 
 
 @app.command()
@@ -203,14 +258,14 @@ def lint(
             report(found, Format(fmt))
 
     if fmt not in ("text", "json", "sarif"):
-        fail(UsageError(f"--format {fmt!r}: use text, json or sarif"), Format.text)
+        fail(UsageError(f"--format {fmt!r}: use text, json or sarif", "E010"), Format.text)
     if explain is not None:
         if explain not in BY_ID:
-            fail(UsageError(unknown_rule_message(explain)), Format.text)
+            fail(UsageError(unknown_rule_message(explain), "E011"), Format.text)
         sys.stdout.write(explain_text(BY_ID[explain]))
         return
     if spec is None:
-        fail(UsageError("give the SPEC file to lint (or --explain RULE)"), Format.text)
+        fail(UsageError("give the SPEC file to lint (or --explain RULE)", "E012"), Format.text)
     try:
         model, _ = load_model(spec)
     except MonctlError as exc:
@@ -298,10 +353,31 @@ def import_cmd(
     raise typer.Exit(run_import(files, out, split, fmt is Format.json))
 
 
+def _json_requested(argv: list[str]) -> bool:
+    return "--format=json" in argv or any(
+        a == "--format" and b == "json" for a, b in itertools.pairwise(argv)
+    )
+
+
 def main() -> None:
-    """Console entry point: never a traceback for user errors."""
+    """Console entry point: never a traceback for user errors.
+
+    With `--format json`, a usage error (unknown flag, missing argument) is one JSON document
+    on stdout too (E010), like every other outcome; typer would print it as text only.
+    """
+    as_json = _json_requested(sys.argv[1:])
     try:
-        app()
+        if not as_json:
+            app()
+            return
+        code = app(standalone_mode=False)
     except MonctlError as exc:
-        report(exc.diagnostics, Format.text)
+        report(exc.diagnostics, Format.json if as_json else Format.text)
         sys.exit(exc.exit_code)
+    except Exception as exc:  # typer's vendored click UsageError: duck-typed, the class is private
+        exit_code = getattr(exc, "exit_code", None)
+        if not (hasattr(exc, "format_message") and isinstance(exit_code, int)):
+            raise
+        report([Diagnostic("<monctl>", 0, 0, "", "E010", "error", exc.format_message())], Format.json)
+        sys.exit(exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

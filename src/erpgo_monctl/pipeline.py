@@ -28,10 +28,10 @@ def load_model(spec_path: Path, env: str | None = None) -> tuple[Model, list[Dia
     loaded = resolve_includes(load_file(spec_path))  # before overlays: they may change included items
     if env is None:
         model, findings = _checked(loaded, None)
-        overlay_errors = _environment_errors(loaded)
-        if overlay_errors:
-            raise MonctlError(overlay_errors)
-        return model, findings
+        overlay_findings = _environment_findings(loaded, findings)
+        if has_errors(overlay_findings):
+            raise MonctlError(findings + overlay_findings)
+        return model, sorted(findings + overlay_findings)
     overlaid = apply_environment(loaded, env)
     try:
         return _checked(overlaid.loaded, env)
@@ -52,24 +52,44 @@ def _checked(loaded: Loaded, env: str | None) -> tuple[Model, list[Diagnostic]]:
     return model, findings
 
 
-def _environment_errors(loaded: Loaded) -> list[Diagnostic]:
-    """Errors of every non-empty overlay over a valid base (their warnings would repeat the base's)."""
+def _environment_findings(loaded: Loaded, base: list[Diagnostic]) -> list[Diagnostic]:
+    """What each non-empty overlay adds over a valid base: its errors, and warnings the base has not.
+
+    A finding on a value the overlay set is located there already (relocate); one the overlay
+    causes elsewhere (a staging `retention: 7d` shorter than a base SLO's window) is located at
+    the overlay and names the base path, so `monctl validate` shows what `--env` would.
+    """
     from erpgo_monctl.load.environments import apply_environment, environment_names
 
-    errors: set[Diagnostic] = set()
+    seen = {(d.code, d.path, d.message) for d in base}
+    found: set[Diagnostic] = set()
     for name in environment_names(loaded):
         if not loaded.data["environments"][name]:
             continue
         try:
             overlaid = apply_environment(loaded, name)
         except MonctlError as exc:
-            errors.update(exc.diagnostics)
+            found.update(exc.diagnostics)
             continue
         try:
-            _checked(overlaid.loaded, name)
+            _, diagnostics = _checked(overlaid.loaded, name)
         except MonctlError as exc:
-            errors.update(d for d in overlaid.relocate(exc.diagnostics) if d.severity == "error")
-    return sorted(errors)
+            diagnostics = exc.diagnostics
+        for diag in overlaid.relocate(diagnostics):
+            if (diag.code, diag.path, diag.message) not in seen:
+                found.add(_in_overlay(loaded, name, diag))
+    return sorted(found)
+
+
+def _in_overlay(loaded: Loaded, env: str, diag: Diagnostic) -> Diagnostic:
+    """`diag` as the overlay `env` causes it: kept where the overlay set a value, else at the overlay."""
+    if diag.path.startswith(f"environments.{env}") or loaded.source is None:
+        return diag
+    file, line, column = loaded.source.where(("environments", env), key=True)
+    message = (
+        f"with --env {env}: {diag.path}: {diag.message}" if diag.path else f"with --env {env}: {diag.message}"
+    )
+    return Diagnostic(file, line, column, f"environments.{env}", diag.code, diag.severity, message)
 
 
 def render_model(model: Model, target: str = "compose") -> Files:
@@ -96,7 +116,8 @@ def run_unit_tests(model: Model, target: str = "compose") -> list[UnitTestResult
         if target == "kubernetes":
             return run_kubernetes_tests(model, root)
         promtool = require("promtool")
-        amtool = require("amtool") if model.spec.alertmanager.route_tests else ""
+        am = model.spec.alertmanager
+        amtool = require("amtool") if am is not None and am.route_tests else ""
         results = run_test_files(model, root, promtool)
         if amtool:
             results += run_route_tests(model, root, amtool)

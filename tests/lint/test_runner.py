@@ -61,7 +61,7 @@ def test_lint_ignore_on_alerts_panels_and_log_jobs(lint: Linter) -> None:
         "jobs": [
             {
                 "name": "app",
-                "paths": ["/x.log"],
+                "paths": ["/var/log/x.log"],
                 "pipeline": [{"labels": ["request_id"]}],
                 "lint_ignore": ignore("logs/high-cardinality-label"),
             }

@@ -377,3 +377,40 @@ def test_erpgo_local_renders_and_says_so(erpgo_local: Model) -> None:
     text = files[PurePosixPath("configs/alertmanager.yml")].decode()
     assert "(environment: local)" in text
     assert "smtp" not in text
+
+
+# --- issue 11: what validate shows of overlays, and severity changes ---------------------------------------
+
+
+def test_validate_shows_overlay_only_warnings_located_in_the_overlay(tmp_path: Path) -> None:
+    # the base keeps 30d; staging's 7d is shorter than a 30d SLO window: only staging has the problem
+    slo = (
+        "slos:\n  - name: api-availability\n    service: api\n    objective: 99.9\n    sli:\n      events:\n"
+        "        errors: sum(rate(errors_total[{{window}}]))\n"
+        "        total: sum(rate(requests_total[{{window}}]))\n"
+    )
+    text = spec_with("prometheus: {retention: 7d}\n", name="staging").replace(
+        "alertmanager:\n", slo + "alertmanager:\n", 1
+    )
+    _, base_only = load_model(write(tmp_path, text.replace("retention: 7d", "retention: 30d")))
+    assert "W414" not in [d.code for d in base_only]
+    _, findings = load_model(write(tmp_path, text))
+    [warning] = [d for d in findings if d.code == "W414"]
+    assert warning.path == "environments.staging"
+    assert (warning.line, warning.column) == position(text, "staging:")
+    assert "with --env staging: slos[0].window" in warning.message
+
+
+def test_an_overlay_changes_the_severity_of_an_alert_that_has_one(tmp_path: Path) -> None:
+    text = spec_with("alerts: [{name: app, rules: [{alert: Down, severity: warning}]}]\n", name="staging")
+    data = merged(text, "staging")
+    [down] = [rule for rule in data["alerts"][0]["rules"] if rule["alert"] == "Down"]
+    assert down["severity"] == "warning"
+    model, _ = load_model(write(tmp_path, text), "staging")
+    assert [r.severity for g in model.spec.alerts for r in g.rules if r.alert == "Down"] == ["warning"]
+
+
+def test_a_tiered_alert_is_still_selected_by_severity(tmp_path: Path) -> None:
+    text = spec_with("alerts: [{name: app, rules: [{alert: HighErrorRate, severity: info, for: 1m}]}]\n")
+    (diag,) = errors_of(tmp_path, text)
+    assert diag.code == "E121"

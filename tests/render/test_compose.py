@@ -148,11 +148,12 @@ def test_services_containers_ports_and_network(erpgo_model: Model) -> None:
     for name, service in services.items():
         assert service["container_name"] == erpgo_model.container_name(name)
         assert service["restart"] == "unless-stopped"
-        assert service["networks"] == ["monitoring"]
+        if name != "node-exporter":  # on the host's network (test_node_exporter_sees_the_host)
+            assert service["networks"] == ["monitoring"]
     assert services["grafana"]["ports"] == ["0.0.0.0:3001:3000"]  # the one UI people reach
     assert services["cadvisor"]["ports"] == ["127.0.0.1:8081:8080"]
     # admin APIs (Prometheus' /-/quit with --web.enable-lifecycle, Loki without auth) stay on loopback
-    for name in ("prometheus", "alertmanager", "loki", "alloy", "node-exporter", "jaeger"):
+    for name in ("prometheus", "alertmanager", "loki", "alloy", "jaeger"):
         assert all(port.startswith("127.0.0.1:") for port in services[name]["ports"]), name
     assert document["networks"] == {"monitoring": {"name": "monitoring", "driver": "bridge"}}
     assert list(document["volumes"]) == [
@@ -161,6 +162,7 @@ def test_services_containers_ports_and_network(erpgo_model: Model) -> None:
         "grafana_data",
         "loki_data",
         "alloy_data",
+        "jaeger_data",
     ]
 
 
@@ -173,7 +175,7 @@ def test_commands_are_modern(erpgo_model: Model) -> None:
     assert services["loki"]["command"] == ["-config.file=/etc/loki/config.yml"]
     assert services["alloy"]["command"][0] == "run"
     assert services["alloy"]["command"][-1] == "/etc/alloy/config.alloy"
-    assert "command" not in services["jaeger"]
+    assert services["jaeger"]["command"] == ["--config=/etc/jaeger/jaeger.yml"]
 
 
 def test_grafana_reads_its_password_from_a_secret(erpgo_model: Model) -> None:
@@ -208,7 +210,7 @@ def test_alloy_is_the_default_agent(erpgo_model: Model) -> None:
     assert "alloy" in services and "promtail" not in services
     assert services["alloy"]["depends_on"] == ["loki"]
     volumes = services["alloy"]["volumes"]
-    assert "/var/log/erpgo:/var/log/erpgo:ro" in volumes
+    assert "/var/log/erpgo:/var/log/erpgo:ro" in volumes  # host paths, seen at the same path
     assert "/var/run/docker.sock:/var/run/docker.sock:ro" in volumes
 
 
@@ -222,7 +224,7 @@ def test_promtail_when_the_spec_says_so(erpgo_model: Model) -> None:
     assert "./configs/promtail.yml:/etc/promtail/config.yml:ro" in services["promtail"]["volumes"]
     assert "promtail_data:/var/lib/promtail" in services["promtail"]["volumes"]
     assert "alloy_data" not in document["volumes"] and "promtail_data" in document["volumes"]
-    assert alloy.render(model), "the Alloy config is rendered whichever agent runs"
+    assert alloy.render(model) == {}, "only the chosen agent's config is rendered"
 
 
 def test_depends_on(erpgo_model: Model) -> None:
@@ -242,10 +244,81 @@ def test_optional_components_follow_the_spec(erpgo_model: Model) -> None:
     assert list(services) == ["prometheus", "alertmanager", "grafana", "cadvisor"]
     assert services["grafana"]["depends_on"] == ["prometheus"]
     assert "loki_data" not in document["volumes"]
+    assert "extra_hosts" not in services["prometheus"]
+
+
+def test_without_alertmanager_section_the_stack_has_no_alertmanager(erpgo_model: Model) -> None:
+    spec = erpgo_model.spec.model_copy(deep=True)
+    spec.alertmanager = None
+    document = _document(resolve(spec))
+    assert "alertmanager" not in document["services"]
+    assert "depends_on" not in document["services"]["prometheus"]
+    assert "alertmanager_data" not in document["volumes"]
+
+
+def test_log_files_are_mounted_at_their_host_path(erpgo_model: Model) -> None:
+    # paths: are host paths; the agent must see them at the same path, whatever host_log_dir is
+    model = _variant(erpgo_model, host_log_dir="/var/log/bookstore")
+    volumes = _document(model)["services"]["alloy"]["volumes"]
+    assert "/var/log/bookstore:/var/log/bookstore:ro" in volumes
+
+
+def test_node_exporter_sees_the_host(erpgo_model: Model) -> None:
+    services = _document(erpgo_model)["services"]
+    node = services["node-exporter"]
+    assert node["pid"] == "host" and node["network_mode"] == "host"
+    assert "/:/host:ro,rslave" in node["volumes"] and "--path.rootfs=/host" in node["command"]
+    assert "networks" not in node and "ports" not in node  # neither is allowed with host networking
+    assert services["prometheus"]["extra_hosts"] == ["host.docker.internal:host-gateway"]
+
+
+def test_jaeger_keeps_traces_on_a_volume_by_default(erpgo_model: Model) -> None:
+    document = _document(erpgo_model)
+    jaeger = document["services"]["jaeger"]
+    assert "./configs/jaeger.yml:/etc/jaeger/jaeger.yml:ro" in jaeger["volumes"]
+    assert "jaeger_data:/tmp" in jaeger["volumes"] and "jaeger_data" in document["volumes"]
+    spec = erpgo_model.spec.model_copy(deep=True)
+    assert spec.tracing is not None and spec.tracing.jaeger is not None
+    spec.tracing.jaeger.storage = "memory"
+    document = _document(resolve(spec))
+    assert "jaeger_data" not in document["volumes"]
 
 
 def test_deterministic(erpgo_model: Model) -> None:
     assert _content(erpgo_model) == _content(erpgo_model)
+
+
+def _start_check(service: dict[str, Any]) -> list[str]:
+    """The service's entrypoint as the container runs it: compose turns `$$` into `$`."""
+    return [part.replace("$$", "$") for part in service["entrypoint"]]
+
+
+def test_a_service_with_secrets_refuses_to_start_without_them(erpgo_model: Model, tmp_path: Path) -> None:
+    grafana = _document(erpgo_model)["services"]["grafana"]
+    argv = _start_check(grafana)
+    assert argv[:2] == ["/bin/sh", "-c"] and "exec /run.sh" in argv[2]
+    # run the check with real sh, the secret path pointed at a temporary file
+    script = argv[2].replace("/run/secrets/grafana_admin_password", str(tmp_path / "pw"))
+    script = script.replace("exec /run.sh", "exec echo started")
+    missing = subprocess.run(["sh", "-c", script, "grafana"], capture_output=True, text=True, check=False)
+    assert (
+        missing.returncode == 1
+        and "secret" in missing.stderr
+        and "missing, empty or unreadable" in missing.stderr
+    )
+    (tmp_path / "pw").write_text("")
+    empty = subprocess.run(["sh", "-c", script, "grafana"], capture_output=True, text=True, check=False)
+    assert empty.returncode == 1
+    (tmp_path / "pw").write_text("s3cret\n")
+    ok = subprocess.run(
+        ["sh", "-c", script, "grafana", "--flag"], capture_output=True, text=True, check=False
+    )
+    assert (ok.returncode, ok.stdout) == (0, "started --flag\n")
+
+
+def test_services_without_secrets_keep_the_image_entrypoint(erpgo_model: Model) -> None:
+    services = _document(erpgo_model)["services"]
+    assert "entrypoint" in services["alertmanager"] and "entrypoint" not in services["loki"]
 
 
 def test_probes_run_the_pinned_blackbox_exporter_with_the_rendered_config(erpgo_model: Model) -> None:

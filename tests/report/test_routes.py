@@ -67,7 +67,10 @@ def test_routes_json_lists_every_alert() -> None:
     assert not [d for d in doc if d["code"] == "R001"]
     first = doc[0]
     assert (first["code"], first["severity"], first["path"]) == ("R000", "info", "alerts[0].rules[0].alert")
-    assert first["message"] == "HighErrorRate {service=erpgo-api, severity=critical} -> on-call"
+    # job: the series label its expression pins (job="erpgo-api") and keeps
+    assert (
+        first["message"] == "HighErrorRate {job=erpgo-api, service=erpgo-api, severity=critical} -> on-call"
+    )
 
 
 @pytest.mark.parametrize("receivers", [["default"], ["devops-team", "on-call"]])
@@ -86,6 +89,50 @@ def test_wrong_routing_expectation_is_t021_at_that_route_test(
     [diag] = results[1].diagnostics
     assert (diag.code, diag.path, diag.file) == ("T021", "alertmanager.route_tests[1].receivers", str(spec))
     assert "should reach " + ", ".join(receivers) in diag.message
+
+
+SERIES_SPEC = """
+version: 1
+name: bookstore
+services:
+  - {name: orders-api, targets: ["orders:8080"], labels: {team: orders}}
+exporters:
+  - {name: node, kind: node, targets: ["host.docker.internal:9100"]}
+alerts:
+  - name: hosts
+    rules:
+      - {alert: HostDown, expr: 'up{job="node"} == 0', severity: warning, summary: down, description: down}
+      - {alert: OrdersDown, expr: 'up{job="orders-api"} == 0', severity: warning, summary: d, description: d}
+      - {alert: AllDown, expr: 'sum(up) == 0', severity: warning, summary: d, description: d}
+alertmanager:
+  route:
+    receiver: default
+    routes:
+      - {matchers: ['job="node"'], receiver: infra}
+      - {matchers: ['team="orders"'], receiver: orders}
+      - {matchers: ['instance=~"db.*"'], receiver: dba}
+      - {matchers: ['team="shipping"'], receiver: orders}
+  receivers:
+    - {name: default, webhook: [{url: "http://sink:5001/"}]}
+    - {name: infra, webhook: [{url: "http://sink:5001/infra"}]}
+    - {name: orders, webhook: [{url: "http://sink:5001/orders"}]}
+    - {name: dba, webhook: [{url: "http://sink:5001/dba"}]}
+"""
+
+
+def test_alerts_route_with_the_series_labels_their_scrape_job_sets(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(SERIES_SPEC)
+    result = CliRunner().invoke(app, ["routes", str(spec)])
+    lines = result.stdout.splitlines()
+    assert "HostDown {job=node, severity=warning} -> infra" in lines
+    assert "OrdersDown {job=orders-api, severity=warning, team=orders} -> orders" in lines
+    assert "AllDown {severity=warning} -> default  (catch-all: no route matches)" in lines
+    # job="node" and instance=~"db.*" match series labels: reached at runtime, never R001;
+    # team="shipping" matches no value any scrape job gives: R001
+    assert result.stderr.count("R001") == 1
+    assert "alertmanager.route.routes[3]: no alert of the spec reaches this route" in result.stderr
+    assert result.exit_code == 1
 
 
 def test_routes_at_a_time_marks_the_receivers_the_maintenance_window_mutes() -> None:

@@ -148,7 +148,13 @@ def test_check_reports_failures_per_checker_and_a_missing_layout_file(
 
 @pytest.mark.parametrize(
     "missing",
-    ["configs/loki.yml", "configs/alloy/config.alloy", "configs/promtail.yml", "runbooks/HighErrorRate.md"],
+    [
+        "configs/loki.yml",
+        "configs/alloy/config.alloy",
+        "configs/alertmanager.yml",
+        "configs/jaeger.yml",
+        "runbooks/HighErrorRate.md",
+    ],
 )
 def test_a_file_the_tree_implies_is_missing_fails_check(
     rendered_dir: Path, tmp_path: Path, missing: str

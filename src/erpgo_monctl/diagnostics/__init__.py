@@ -51,9 +51,10 @@ class MonctlError(Exception):
 
     exit_code = 1
 
-    def __init__(self, diagnostics: list[Diagnostic] | str) -> None:
+    def __init__(self, diagnostics: list[Diagnostic] | str, code: str = "E000") -> None:
+        """A message alone gets `code` (E000, an internal bug, unless the caller names the problem)."""
         if isinstance(diagnostics, str):
-            diagnostics = [Diagnostic("<monctl>", 0, 0, "", "E000", "error", diagnostics)]
+            diagnostics = [Diagnostic("<monctl>", 0, 0, "", code, "error", diagnostics)]
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(d.as_text() for d in self.diagnostics))
 

@@ -17,6 +17,7 @@ from erpgo_monctl.lint.context import Finding, LintContext
 from erpgo_monctl.lint.registry import BY_ID, RULES, Rule
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.operations import LintIgnore
+from erpgo_monctl.validate.acknowledge import is_warning_code
 
 # The rule modules, each `check(ctx) -> Iterator[Finding]` (their rules' ids and docs: registry.py).
 RULE_CHECKS: tuple[Callable[[LintContext], Iterator[Finding]], ...] = (
@@ -92,14 +93,14 @@ def unknown_rule_message(rule: str) -> str:
 def _configuration_findings(model: Model) -> Iterator[Finding]:
     config = model.spec.lint
     for index, rule in enumerate(config.disable):
-        if rule not in BY_ID:
+        if rule not in BY_ID and not is_warning_code(rule):
             yield Finding("lint/unknown-rule", ("lint", "disable", index), unknown_rule_message(rule))
     for rule in config.severity:
-        if rule not in BY_ID:
+        if rule not in BY_ID and not is_warning_code(rule):
             yield Finding("lint/unknown-rule", ("lint", "severity", rule), unknown_rule_message(rule))
     for item, entries in _ignores(model):
         for index, entry in enumerate(entries):
-            if entry.rule not in BY_ID:
+            if entry.rule not in BY_ID and not is_warning_code(entry.rule):
                 yield Finding(
                     "lint/unknown-rule",
                     (*item, "lint_ignore", index, "rule"),

@@ -70,6 +70,11 @@ def markdown() -> str:
         "Unknown rule ids in `lint:` or `lint_ignore` are reported (`lint/unknown-rule`), and an ignore that",
         "silences nothing is reported too (`lint/unused-ignore`).",
         "",
+        "`monctl validate`'s warnings (W302, W315, W316, W317, W411, W412, W414; docs/validate.md) are",
+        "acknowledged the same way, by their code: `lint: {disable: [W315]}` (or",
+        "`severity: {W315: off}`) for the whole spec, or `lint_ignore: [{rule: W317, reason: ...}]` on the",
+        "item the warning is located in. Errors are never silenced.",
+        "",
         "| rule | default | catches |",
         "|---|---|---|",
     ]

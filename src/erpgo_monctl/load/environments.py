@@ -53,6 +53,9 @@ LIST_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("incidents", "levels"): ("name",),
     ("incidents", "workflow"): ("name",),
 }
+# Naming fields after the first that an overlay may change when the first names one item alone
+# (staging's most common difference: the same alert, not paging).
+CHANGEABLE_KEYS = {("alert", "severity")}
 ROUTE_KEYS = ("receiver", "matchers")  # alertmanager.route.routes, at every depth of the tree
 _ROUTES = ("alertmanager", "route", "routes")
 
@@ -218,7 +221,12 @@ class _Merger:
                 )
                 continue
             claimed[index] = there
-            changes = {key: value for key, value in item.items() if key not in fields}
+            # naming fields that matched select; one that differs is a change (an alert's severity)
+            changes = {
+                key: value
+                for key, value in item.items()
+                if key not in fields or base[index].get(key) != value
+            }
             result[index] = self.mapping(base[index], changes, (*at, index), there)
         return result
 
@@ -243,6 +251,11 @@ class _Merger:
         ]
         if len(found) == 1:
             return found[0]
+        if not found and fields in CHANGEABLE_KEYS and fields[0] in given:
+            # `{alert: X, severity: warning}` for an alert that exists once: a new severity, not a selector
+            by_name = [i for i, candidate in enumerate(base) if candidate.get(fields[0]) == item[fields[0]]]
+            if len(by_name) == 1:
+                return by_name[0]
         named = ", ".join(f"{field} {item[field]!r}" for field in given)
         if found:
             missing = [field for field in fields if field not in given]

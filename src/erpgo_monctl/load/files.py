@@ -130,7 +130,24 @@ def _syntax_error(exc: Any, display: str) -> Diagnostic:
     elsewhere = start is not None and (start.line + 1, start.column + 1) != pos
     if exc.problem and context and elsewhere:
         problem += f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
-    return _diag(display, pos, "E001", f"YAML syntax error: {problem}")
+    return _diag(display, pos, "E001", f"YAML syntax error: {problem}{_indentation_hint(exc, pos)}")
+
+
+def _indentation_hint(exc: Any, pos: tuple[int, int]) -> str:
+    """What to fix, in indentation terms, for the two ways libyaml reports a mis-indented line."""
+    problem, start = exc.problem or "", exc.context_mark
+    if "expected <block end>" in problem and start is not None and pos[1] != start.column + 1:
+        return (
+            f": line {pos[0]} is indented {pos[1] - 1} spaces, which lines up with no key above it "
+            f"(the block from line {start.line + 1} starts at {start.column} spaces): indent it exactly "
+            "like its sibling keys"
+        )
+    if problem == "mapping values are not allowed here":
+        return (
+            ": a key is indented deeper than the key above it (line it up with its siblings), "
+            "or a plain value contains ': ' (quote the value)"
+        )
+    return ""
 
 
 def _reader_error(exc: Any, text: str, display: str, pure: bool) -> Diagnostic:

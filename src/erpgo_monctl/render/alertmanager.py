@@ -115,6 +115,7 @@ def _http_config(client: HTTPClient | None, entry: dict[str, Any]) -> None:
 def build_alertmanager_config(model: Model) -> dict[str, Any]:
     """The alertmanager.yml document as plain data."""
     am = model.spec.alertmanager
+    assert am is not None
     global_: dict[str, Any] = {}
     if am.resolve_timeout:
         global_["resolve_timeout"] = am.resolve_timeout
@@ -169,7 +170,9 @@ def build_alertmanager_config(model: Model) -> dict[str, Any]:
 
 
 def render(model: Model) -> Files:
-    """Render configs/alertmanager.yml and its notification template files."""
+    """Render configs/alertmanager.yml and its notification template files (with `alertmanager:`)."""
+    if model.spec.alertmanager is None:
+        return {}
     text = dump_yaml(build_alertmanager_config(model), model.header)
     files: Files = {COMPOSE.path("alertmanager"): text.encode()}
     for template in model.spec.alertmanager.templates:

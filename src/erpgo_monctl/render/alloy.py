@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from erpgo_monctl.render import Files
-from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+from erpgo_monctl.render.loki import docker_filters, go_duration, push_url, stream_labels
 from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
@@ -71,6 +71,7 @@ def alloy_config(model: Model) -> str:
             "name": job.name,
             "id": alloy_identifier(job.name),
             "docker": job.docker if isinstance(job, DockerLogJob) else None,
+            "filters": docker_filters(job),
             "paths": list(job.paths) if isinstance(job, FileLogJob) else [],
             "labels": stream_labels(job),
             "stages": list(job.pipeline),
@@ -82,7 +83,7 @@ def alloy_config(model: Model) -> str:
 
 
 def render(model: Model) -> Files:
-    """Render the Alloy config when the spec has a `logging:` section."""
-    if model.spec.logging is None:
+    """Render the Alloy config when the spec's logs go through Alloy (the default agent)."""
+    if model.spec.logging is None or model.spec.logging.agent != "alloy":
         return {}
     return {ALLOY_CONFIG: alloy_config(model).encode()}

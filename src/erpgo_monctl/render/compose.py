@@ -11,14 +11,19 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render import Files
+from erpgo_monctl.render.jaeger import JAEGER_DATA
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.layout import COMPOSE
-from erpgo_monctl.resolve.model import Model, secret_path, secrets_by_component
+from erpgo_monctl.resolve.model import (
+    Model,
+    secret_files_by_component,
+    secret_path,
+    secrets_by_component,
+)
 from erpgo_monctl.spec.observability import DockerLogJob, FileLogJob
 from erpgo_monctl.spec.operations import Component
 
 COMPOSE_FILE = COMPOSE.path("compose")
-LOG_DIR_IN_AGENT = "/var/log/erpgo"  # where agents see `logging.host_log_dir`
 ALLOY_HTTP_PORT = COMPOSE.ports["alloy"]
 ALLOY_DATA = "/var/lib/alloy/data"
 
@@ -29,11 +34,10 @@ GRAFANA_PORT = COMPOSE.ports["grafana"]
 NODE_EXPORTER_PORT = COMPOSE.ports["node-exporter"]
 CADVISOR_PORT = COMPOSE.ports["cadvisor"]
 BLACKBOX_PORT = COMPOSE.ports["blackbox-exporter"]
-# used when `probes:` exist and stack.blackbox does not name an image (its configs are written for it)
-DEFAULT_BLACKBOX_IMAGE = "prom/blackbox-exporter:v0.27.0"
 
 # Keys after image/container_name/restart, in the order every service prints them.
 SERVICE_KEYS = (
+    "entrypoint",
     "command",
     "environment",
     "ports",
@@ -43,6 +47,8 @@ SERVICE_KEYS = (
     "cap_add",
     "devices",
     "pid",
+    "network_mode",
+    "extra_hosts",
     "networks",
     "depends_on",
     "healthcheck",
@@ -71,12 +77,33 @@ def _wget_probe(url: str) -> dict[str, Any]:
     return {"test": ["CMD", "wget", "-q", "-O", "/dev/null", url], **_PROBE_TIMING}
 
 
+# The images' own entrypoints, run after the secret check (prom/* images ship busybox sh; Grafana's too).
+ENTRYPOINTS = {
+    "prometheus": "/bin/prometheus",
+    "alertmanager": "/bin/alertmanager",
+    "grafana": "/run.sh",
+    "blackbox-exporter": "/bin/blackbox_exporter",
+}
+
+
+def secret_check_entrypoint(service: str, paths: list[str]) -> list[str]:
+    """`sh -c` that refuses to start when a secret is missing, empty or unreadable, then execs the image's
+    own entrypoint with the service's command (`$$` is compose's escape for a literal `$`)."""
+    check = (
+        f"for f in {' '.join(paths)}; do "
+        'if [ ! -r "$$f" ] || [ ! -s "$$f" ]; then '
+        'echo "monctl: secret $$f is missing, empty or unreadable by uid $$(id -u)" >&2; exit 1; fi; '
+        f'done; exec {ENTRYPOINTS[service]} "$$@"'
+    )
+    return ["/bin/sh", "-c", check, service]
+
+
 def _service(
     model: Model, name: str, component: Component, container_port: int | None, **fields: Any
 ) -> dict[str, Any]:
     """A service with the keys all of ours share, then `fields` (empty ones left out) in a fixed order."""
     service: dict[str, Any] = {
-        "image": component.image,
+        "image": model.images[name],
         "container_name": model.container_name(name),
         "restart": "unless-stopped",
     }
@@ -86,7 +113,10 @@ def _service(
     secrets = secrets_by_component(model).get(name, [])
     if secrets:
         fields["secrets"] = secrets
-    fields["networks"] = [model.spec.stack.network]
+    if files := secret_files_by_component(model).get(name, []):
+        fields["entrypoint"] = secret_check_entrypoint(name, [secret_path(f) for f in files])
+    if "network_mode" not in fields:
+        fields["networks"] = [model.spec.stack.network]
     unknown = set(fields) - set(SERVICE_KEYS)
     if unknown:
         raise AssertionError(f"compose service fields without a place in the order: {sorted(unknown)}")
@@ -110,13 +140,15 @@ def _prometheus(model: Model) -> dict[str, Any]:
             "--web.enable-lifecycle",
         ],
         volumes=volumes,
-        depends_on=["alertmanager"],
+        depends_on=["alertmanager"] if "alertmanager" in model.images else [],
+        extra_hosts=["host.docker.internal:host-gateway"] if model.spec.stack.node_exporter else [],
         healthcheck=_wget_probe(f"http://localhost:{PROMETHEUS_PORT}/-/ready"),
     )
 
 
 def _alertmanager(model: Model) -> dict[str, Any]:
-    templates = [_mount("alertmanager_templates")] if model.spec.alertmanager.templates else []
+    am = model.spec.alertmanager
+    templates = [_mount("alertmanager_templates")] if am and am.templates else []
     return _service(
         model,
         "alertmanager",
@@ -132,7 +164,7 @@ def _alertmanager(model: Model) -> dict[str, Any]:
     )
 
 
-def _grafana(model: Model, with_loki: bool) -> dict[str, Any]:
+def _grafana(model: Model) -> dict[str, Any]:
     grafana = model.spec.stack.grafana
     return _service(
         model,
@@ -147,9 +179,10 @@ def _grafana(model: Model, with_loki: bool) -> dict[str, Any]:
         volumes=[
             "grafana_data:/var/lib/grafana",
             _mount("grafana_provisioning"),
-            _mount("grafana_dashboards"),
+            # only when dashboards are rendered: a missing bind source would be created empty, by root
+            *([_mount("grafana_dashboards")] if model.dashboards else []),
         ],
-        depends_on=["prometheus", "loki"] if with_loki else ["prometheus"],
+        depends_on=["prometheus", "loki"] if model.spec.logging is not None else ["prometheus"],
         healthcheck=_wget_probe(f"http://localhost:{GRAFANA_PORT}/api/health"),
     )
 
@@ -172,7 +205,8 @@ def _log_sources(model: Model) -> list[str]:
     logging = model.spec.logging
     mounts: list[str] = []
     if any(isinstance(job, FileLogJob) for job in logging.jobs):
-        mounts.append(f"{logging.host_log_dir}:{LOG_DIR_IN_AGENT}:ro")
+        # the same path inside: `paths:` are host paths, and the agent reads them as written
+        mounts.append(f"{logging.host_log_dir}:{logging.host_log_dir}:ro")
     sockets = sorted(
         {
             job.docker.host.removeprefix("unix://")
@@ -226,19 +260,34 @@ def _promtail(model: Model, component: Component) -> dict[str, Any]:
 
 def _jaeger(model: Model, component: Component) -> dict[str, Any]:
     assert model.spec.tracing is not None and model.spec.tracing.jaeger is not None
-    # Jaeger v2 all-in-one needs no command; its image listens on 0.0.0.0 (JAEGER_LISTEN_HOST).
-    return _service(model, "jaeger", component, model.spec.tracing.jaeger.ui_port)
+    jaeger = model.spec.tracing.jaeger
+    return _service(
+        model,
+        "jaeger",
+        component,
+        jaeger.ui_port,
+        command=[f"--config={COMPOSE.mount('jaeger')}"],
+        volumes=[
+            _mount("jaeger"),
+            *([f"jaeger_data:{JAEGER_DATA}"] if jaeger.storage == "badger" else []),
+        ],
+    )
 
 
 def _node_exporter(model: Model, component: Component) -> dict[str, Any]:
+    # The host's PID and network namespaces and its root filesystem (node_exporter's documented
+    # container set-up): otherwise it reports the container. On the host network it publishes no
+    # port; Prometheus reaches it at host.docker.internal (extra_hosts on the prometheus service).
+    port = component.port or NODE_EXPORTER_PORT
     return _service(
         model,
         "node-exporter",
         component,
-        NODE_EXPORTER_PORT,
-        command=["--path.rootfs=/host"],
+        None,
+        command=["--path.rootfs=/host", f"--web.listen-address=:{port}"],
         volumes=["/:/host:ro,rslave"],
         pid="host",
+        network_mode="host",
     )
 
 
@@ -262,7 +311,7 @@ def _cadvisor(model: Model, component: Component) -> dict[str, Any]:
 
 def _blackbox(model: Model) -> dict[str, Any]:
     assert model.spec.probes is not None
-    component = model.spec.stack.blackbox or Component(image=DEFAULT_BLACKBOX_IMAGE)
+    component = model.spec.stack.blackbox or Component()  # its image: Model.images (default table)
     icmp = any(module.prober == "icmp" for module in model.spec.probes.modules)
     return _service(
         model,
@@ -276,29 +325,26 @@ def _blackbox(model: Model) -> dict[str, Any]:
 
 
 def compose_services(model: Model) -> dict[str, dict[str, Any]]:
-    """Compose services in a stable order, each only when its stack component (and config) exists."""
-    spec = model.spec
-    stack = spec.stack
-    loki = stack.loki if spec.logging is not None else None
-    services: dict[str, dict[str, Any]] = {
-        "prometheus": _prometheus(model),
-        "alertmanager": _alertmanager(model),
-        "grafana": _grafana(model, with_loki=loki is not None),
-    }
-    if loki is not None:
-        services["loki"] = _loki(model, loki)
-        assert spec.logging is not None
-        if spec.logging.agent == "alloy" and stack.alloy is not None:
-            services["alloy"] = _alloy(model, stack.alloy)
-        elif spec.logging.agent == "promtail" and stack.promtail is not None:
-            services["promtail"] = _promtail(model, stack.promtail)
-    if spec.tracing is not None and spec.tracing.jaeger is not None and stack.jaeger is not None:
+    """Compose services in a stable order: the ones resolve decided the stack runs (Model.images)."""
+    stack = model.spec.stack
+    running = model.images
+    services: dict[str, dict[str, Any]] = {"prometheus": _prometheus(model)}
+    if "alertmanager" in running:
+        services["alertmanager"] = _alertmanager(model)
+    services["grafana"] = _grafana(model)
+    if "loki" in running:
+        services["loki"] = _loki(model, stack.loki)
+    if "alloy" in running:
+        services["alloy"] = _alloy(model, stack.alloy)
+    if "promtail" in running:
+        services["promtail"] = _promtail(model, stack.promtail)
+    if "jaeger" in running:
         services["jaeger"] = _jaeger(model, stack.jaeger)
     if stack.node_exporter is not None:
         services["node-exporter"] = _node_exporter(model, stack.node_exporter)
     if stack.cadvisor is not None:
         services["cadvisor"] = _cadvisor(model, stack.cadvisor)
-    if spec.probes is not None:
+    if "blackbox-exporter" in running:
         services["blackbox-exporter"] = _blackbox(model)
     return services
 
@@ -306,10 +352,12 @@ def compose_services(model: Model) -> dict[str, dict[str, Any]]:
 def compose_document(model: Model) -> dict[str, Any]:
     """The whole compose file as plain data (no obsolete top-level `version:`)."""
     services = compose_services(model)
+    # named volumes in the order services mount them (bind mounts start with . or /)
     named_volumes = [
-        f"{name}_data"
-        for name in ("prometheus", "alertmanager", "grafana", "loki", "alloy", "promtail")
-        if name in services
+        volume.split(":", 1)[0]
+        for service in services.values()
+        for volume in service.get("volumes", [])
+        if not volume.startswith((".", "/"))
     ]
     secret_names = sorted({name for service in services.values() for name in service.get("secrets", [])})
     stack = model.spec.stack
@@ -327,5 +375,5 @@ def compose_document(model: Model) -> dict[str, Any]:
 
 
 def render(model: Model) -> Files:
-    """Render the compose file; the stack section is required, so it is always produced."""
+    """Render the compose file: Prometheus and Grafana, and a service per section the spec has."""
     return {COMPOSE_FILE: dump_yaml(compose_document(model), model.header).encode()}

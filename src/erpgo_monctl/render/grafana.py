@@ -160,7 +160,7 @@ def _folders(model: Model) -> list[str]:
 @lru_cache(maxsize=4)
 def _sorted_folders(model: Model) -> tuple[str, ...]:
     """Once per model (models hash by identity): dashboard_path asks for every dashboard."""
-    return tuple(sorted({dashboard.folder for dashboard in model.dashboards}))
+    return tuple(sorted({model.dashboard_folder(dashboard) for dashboard in model.dashboards}))
 
 
 def render_dashboard_providers(model: Model) -> str:
@@ -170,7 +170,7 @@ def render_dashboard_providers(model: Model) -> str:
     several, each folder's dashboards live in their own sub-directory, because a file
     provider reads its path recursively and would otherwise load every dashboard twice.
     """
-    folders = _folders(model) or ["ERPGo"]
+    folders = _folders(model) or [model.dashboard_folder_default]
     providers = []
     for folder in folders:
         path = DASHBOARDS_MOUNT if len(folders) == 1 else f"{DASHBOARDS_MOUNT}/{slugify(folder)}"
@@ -194,7 +194,7 @@ def dashboard_path(model: Model, index: int) -> PurePosixPath:
     """`configs/grafana/dashboards/<uid>.json` (in a folder sub-directory when folders differ)."""
     name = f"{model.dashboard_uid(index)}.json"
     if len(_folders(model)) > 1:
-        return DASHBOARDS_DIR / slugify(model.dashboards[index].folder) / name
+        return DASHBOARDS_DIR / slugify(model.dashboard_folder(model.dashboards[index])) / name
     return DASHBOARDS_DIR / name
 
 

@@ -8,7 +8,7 @@ from erpgo_monctl.render import Files
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
-from erpgo_monctl.spec.observability import LogJob
+from erpgo_monctl.spec.observability import DockerLogJob, LogJob
 from erpgo_monctl.spec.types import duration_seconds
 
 LOKI_CONFIG = COMPOSE.path("loki")
@@ -26,6 +26,22 @@ def stream_labels(job: LogJob) -> dict[str, str]:
     labels = dict(job.labels)
     labels.setdefault("job", job.name)
     return labels
+
+
+def docker_filters(job: LogJob) -> list[dict[str, Any]]:
+    """Docker API list filters selecting a job's containers: the engine matches `name` as a regex
+    against `/<name>`, `label` as `key=value`."""
+    if not isinstance(job, DockerLogJob):
+        return []
+    filters: list[dict[str, Any]] = []
+    if job.docker.containers:
+        # names hold [a-zA-Z0-9_.-] only (spec pattern): `.` is the one regex character to escape
+        names = ["^/" + name.replace(".", "\\.") + "$" for name in job.docker.containers]
+        filters.append({"name": "name", "values": names})
+    if job.docker.container_labels:
+        labels = [f"{key}={value}" for key, value in sorted(job.docker.container_labels.items())]
+        filters.append({"name": "label", "values": labels})
+    return filters
 
 
 def go_duration(text: str) -> str:

@@ -40,13 +40,11 @@ def build_prometheus_config(model: Model, alertmanager_targets: list[str] | None
     }
     if settings.external_labels:
         global_["external_labels"] = dict(settings.external_labels)
-    targets = alertmanager_targets or list(settings.alertmanagers)
-    config: dict[str, Any] = {
-        "global": global_,
-        "rule_files": list(model.rule_files),
-        "alerting": {"alertmanagers": [{"static_configs": [{"targets": targets}]}]},
-        "scrape_configs": [_scrape_config(model, i) for i in range(len(model.scrape_jobs))],
-    }
+    targets = alertmanager_targets or list(model.alertmanagers)
+    config: dict[str, Any] = {"global": global_, "rule_files": list(model.rule_files)}
+    if targets:  # no `alertmanager:` and no prometheus.alertmanagers: alerts show in Prometheus only
+        config["alerting"] = {"alertmanagers": [{"static_configs": [{"targets": targets}]}]}
+    config["scrape_configs"] = [_scrape_config(model, i) for i in range(len(model.scrape_jobs))]
     if settings.remote_write:
         config["remote_write"] = [_remote_write(r) for r in settings.remote_write]
     return config

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from erpgo_monctl.render import Files
-from erpgo_monctl.render.loki import go_duration, push_url, stream_labels
+from erpgo_monctl.render.loki import docker_filters, go_duration, push_url, stream_labels
 from erpgo_monctl.render.yaml_encoder import dump_yaml
 from erpgo_monctl.resolve.layout import COMPOSE
 from erpgo_monctl.resolve.model import Model
@@ -50,9 +50,10 @@ def scrape_config(job: LogJob) -> dict[str, Any]:
     labels = stream_labels(job)
     config: dict[str, Any] = {"job_name": job.name}
     if isinstance(job, DockerLogJob):
-        config["docker_sd_configs"] = [
-            {"host": job.docker.host, "refresh_interval": job.docker.refresh_interval}
-        ]
+        discovery: dict[str, Any] = {"host": job.docker.host, "refresh_interval": job.docker.refresh_interval}
+        if filters := docker_filters(job):
+            discovery["filters"] = filters
+        config["docker_sd_configs"] = [discovery]
         relabel: list[dict[str, Any]] = [
             {
                 "source_labels": ["__meta_docker_container_name"],
@@ -84,7 +85,7 @@ def promtail_config(model: Model) -> dict[str, Any]:
 
 
 def render(model: Model) -> Files:
-    """Render the Promtail config when the spec has a `logging:` section."""
-    if model.spec.logging is None:
+    """Render the Promtail config only when the spec chooses `logging.agent: promtail`."""
+    if model.spec.logging is None or model.spec.logging.agent != "promtail":
         return {}
     return {PROMTAIL_CONFIG: dump_yaml(promtail_config(model), model.header).encode()}

@@ -26,16 +26,17 @@ def render(model: Model) -> Files:
     """One runbook per alert name (SLO burn alerts included); tiered alerts share one page."""
     levels = {level.name: level for level in model.spec.incidents.levels}
     by_name: dict[str, list[Variant]] = {}
-    route_matcher = RouteMatcher(model.spec.alertmanager.route)  # once per distinct routing signature
+    am = model.spec.alertmanager
+    route_matcher = RouteMatcher(am.route) if am else None  # once per distinct routing signature
     procedures: dict[str, str | None] = {}
     for alert in model.alerts:
         rule = alert.source
         policy = model.severities.get(rule.severity)
         level = levels.get(policy.level) if policy else None
         labels = [("severity", rule.severity), *sorted(rule.labels.items())]
-        matches = route_matcher(alert.routing_labels)
+        matches = route_matcher(alert.routing_labels) if route_matcher else []
         receivers = tuple(match.receiver for match in matches)
-        catch_all = all(match.path == () for match in matches)
+        catch_all = bool(matches) and all(match.path == () for match in matches)
         by_name.setdefault(rule.alert, []).append(
             Variant(rule, alert.group, level, labels, receivers, catch_all)
         )

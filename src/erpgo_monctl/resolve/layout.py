@@ -36,6 +36,7 @@ class Placement:
     checker: Checker | None = None
     pattern: str | None = None  # for a directory: the files below it the checker takes (a glob)
     required: bool = False  # every rendered tree of the target has it (`monctl check` says when not)
+    service: str | None = None  # the compose service reading it: needed whenever the compose file runs it
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,13 @@ CONFIG_FILES: tuple[Placement, ...] = (
         Placement(f"{kind}_rules", CONFIGS / name, PROMETHEUS_DIR / name, "promtool-rules")
         for kind, name in RULE_FILE_NAMES.items()
     ),
+    # only with the spec's `alertmanager:` section (prometheus.yml's `alerting:` points at it)
     Placement(
         "alertmanager",
         CONFIGS / "alertmanager.yml",
         PurePosixPath("/etc/alertmanager/alertmanager.yml"),
         "amtool-config",
-        required=True,
+        service="alertmanager",
     ),
     Placement(
         "alertmanager_templates",
@@ -102,10 +104,16 @@ CONFIG_FILES: tuple[Placement, ...] = (
         CONFIGS / "blackbox.yml",
         PurePosixPath("/etc/blackbox_exporter/config.yml"),
         "blackbox-config",  # only when the spec has `probes:`
+        service="blackbox-exporter",
     ),
-    Placement("loki", CONFIGS / "loki.yml", PurePosixPath("/etc/loki/config.yml")),
-    Placement("promtail", CONFIGS / "promtail.yml", PurePosixPath("/etc/promtail/config.yml")),
-    Placement("alloy", CONFIGS / "alloy" / "config.alloy", PurePosixPath("/etc/alloy/config.alloy")),
+    Placement("loki", CONFIGS / "loki.yml", PurePosixPath("/etc/loki/config.yml"), service="loki"),
+    Placement(
+        "promtail", CONFIGS / "promtail.yml", PurePosixPath("/etc/promtail/config.yml"), service="promtail"
+    ),
+    Placement(
+        "alloy", CONFIGS / "alloy" / "config.alloy", PurePosixPath("/etc/alloy/config.alloy"), service="alloy"
+    ),
+    Placement("jaeger", CONFIGS / "jaeger.yml", PurePosixPath("/etc/jaeger/jaeger.yml"), service="jaeger"),
     Placement(
         "grafana_provisioning",
         CONFIGS / "grafana" / "provisioning",
@@ -145,6 +153,26 @@ IMAGE_PORTS: Mapping[str, int] = MappingProxyType(
         "cadvisor": 8080,
         "alloy": 12345,
         "blackbox-exporter": 9115,
+        "jaeger-otlp-grpc": 4317,  # the OTLP receivers of configs/jaeger.yml, where applications send
+        "jaeger-otlp-http": 4318,
+    }
+)
+
+# The images the rendered configs are written for (and tested against, see docs/stack.md): a `stack:`
+# component without `image:` runs this one (resolve puts the chosen ones in Model.images). Each is a
+# release tag, never :latest.
+DEFAULT_IMAGES: Mapping[str, str] = MappingProxyType(
+    {
+        "prometheus": "prom/prometheus:v3.5.0",
+        "alertmanager": "prom/alertmanager:v0.28.1",
+        "grafana": "grafana/grafana:12.2.0",
+        "loki": "grafana/loki:3.5.5",
+        "promtail": "grafana/promtail:3.5.5",
+        "alloy": "grafana/alloy:v1.11.0",
+        "jaeger": "jaegertracing/jaeger:2.10.0",
+        "node-exporter": "prom/node-exporter:v1.9.1",
+        "cadvisor": "gcr.io/cadvisor/cadvisor:v0.52.1",
+        "blackbox-exporter": "prom/blackbox-exporter:v0.27.0",
     }
 )
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from erpgo_monctl import GENERATED_HEADER
 from erpgo_monctl.diagnostics.source import PathKey, SourceMap
-from erpgo_monctl.resolve.layout import rule_file_path
+from erpgo_monctl.resolve.layout import DEFAULT_IMAGES, rule_file_path
 from erpgo_monctl.resolve.probes import ProbeScrape, probe_alert_group
 from erpgo_monctl.resolve.relabel import LabelFate, label_fate, written_labels
 from erpgo_monctl.resolve.rule_groups import (
@@ -29,11 +29,13 @@ from erpgo_monctl.resolve.secrets import probe_secret_files, receiver_secret_fil
 from erpgo_monctl.resolve.slo_dashboards import GeneratedDashboard, slo_dashboards
 from erpgo_monctl.resolve.slo_rules import InhibitRule, SLORules, slo_inhibit_rules, slo_rules
 from erpgo_monctl.resolve.slo_test_plans import SLOTestPlan, slo_test_plan
+from erpgo_monctl.spec.alertmanager import Alertmanager
 from erpgo_monctl.spec.observability import Dashboard
-from erpgo_monctl.spec.operations import SeverityPolicy
+from erpgo_monctl.spec.operations import Component, SeverityPolicy
 from erpgo_monctl.spec.rules import AlertRule, Exporter, Metric, Service
 from erpgo_monctl.spec.scrape import ScrapeSettings
 from erpgo_monctl.spec.time_intervals import TimeInterval
+from erpgo_monctl.spec.types import is_mounted_secret
 from erpgo_monctl.spec.v1 import Spec
 
 DEFAULT_SEVERITIES = {
@@ -145,6 +147,8 @@ class Model:
     slo_test_plans: tuple[SLOTestPlan, ...]  # one per SLO, in spec order
     rule_files: tuple[str, ...]  # rule files Prometheus loads, relative to prometheus.yml
     metrics_by_name: Mapping[str, Metric]  # the metrics catalog (E313 refuses a name declared twice)
+    alertmanagers: tuple[str, ...]  # where Prometheus sends alerts (host:port); empty: nowhere
+    images: Mapping[str, str]  # compose service -> image, for every service the stack runs, in order
     # alertmanager.time_intervals by name (the first of a name; E347 refuses a second)
     time_intervals: Mapping[str, TimeInterval]
 
@@ -171,6 +175,14 @@ class Model:
             return ("dashboards", index)
         return self.generated_dashboards[index - written].spec_path
 
+    def dashboard_folder(self, dashboard: Dashboard) -> str:
+        """The Grafana folder of a dashboard: its own, stack.grafana.folder, else the spec's name."""
+        return dashboard.folder or self.dashboard_folder_default
+
+    @property
+    def dashboard_folder_default(self) -> str:
+        return self.spec.stack.grafana.folder or self.spec.name
+
     def container_name(self, service: str) -> str:
         prefix = self.spec.stack.container_prefix or self.spec.name
         return f"{prefix}-{service}"
@@ -185,7 +197,7 @@ def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None)
     per_slo = tuple(slo_rules(slo, index, policy) for index, slo in enumerate(spec.slos))
     metrics = {metric.name: metric for metric in spec.metrics}
     intervals: dict[str, TimeInterval] = {}
-    for interval in spec.alertmanager.time_intervals:
+    for interval in spec.alertmanager.time_intervals if spec.alertmanager else []:
         intervals.setdefault(interval.name, interval)
     probe_groups = probe_alert_group(spec.probes, policy)
     return Model(
@@ -208,6 +220,8 @@ def resolve(spec: Spec, source: SourceMap | None = None, env: str | None = None)
         slo_test_plans=tuple(slo_test_plan(rules) for rules in per_slo),
         rule_files=_rule_files(spec, bool(probe_groups)),
         metrics_by_name=MappingProxyType(metrics),
+        alertmanagers=_alertmanagers(spec),
+        images=MappingProxyType(_images(spec)),
         time_intervals=MappingProxyType(intervals),
     )
 
@@ -249,16 +263,45 @@ def _scrape_jobs(spec: Spec) -> tuple[ScrapeJob, ...]:
 
 
 def _datasources(spec: Spec) -> tuple[Datasource, ...]:
-    stack = spec.stack
-    found = [
-        Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True),
-        Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093"),
-    ]
-    if spec.logging is not None and stack.loki is not None:
+    found = [Datasource("Prometheus", "prometheus", "prometheus", "http://prometheus:9090", True)]
+    if spec.alertmanager is not None:
+        found.append(Datasource("Alertmanager", "alertmanager", "alertmanager", "http://alertmanager:9093"))
+    if spec.logging is not None:
         found.append(Datasource("Loki", "loki", "loki", f"http://loki:{spec.logging.loki.http_port}"))
-    if spec.tracing is not None and spec.tracing.jaeger is not None and stack.jaeger is not None:
+    if spec.tracing is not None and spec.tracing.jaeger is not None:
         found.append(Datasource("Jaeger", "jaeger", "jaeger", f"http://jaeger:{spec.tracing.jaeger.ui_port}"))
     return tuple(found)
+
+
+def _alertmanagers(spec: Spec) -> tuple[str, ...]:
+    """prometheus.alertmanagers, else the stack's Alertmanager when the spec has `alertmanager:`."""
+    if spec.prometheus.alertmanagers is not None:
+        return tuple(spec.prometheus.alertmanagers)
+    return ("alertmanager:9093",) if spec.alertmanager is not None else ()
+
+
+def _images(spec: Spec) -> dict[str, str]:
+    """The compose services that run, each with its image (the spec's, else the default pinned one).
+
+    Prometheus and Grafana always; Alertmanager with `alertmanager:`; Loki and the chosen agent
+    with `logging:`; Jaeger with `tracing.jaeger`; node-exporter and cAdvisor when `stack:` lists them;
+    the blackbox exporter with `probes:`.
+    """
+    stack = spec.stack
+    running: list[tuple[str, Component | None]] = [("prometheus", stack.prometheus)]
+    if spec.alertmanager is not None:
+        running.append(("alertmanager", stack.alertmanager))
+    running.append(("grafana", stack.grafana))
+    if spec.logging is not None:
+        running.append(("loki", stack.loki))
+        agent = spec.logging.agent
+        running.append((agent, stack.alloy if agent == "alloy" else stack.promtail))
+    if spec.tracing is not None and spec.tracing.jaeger is not None:
+        running.append(("jaeger", stack.jaeger))
+    running += [("node-exporter", stack.node_exporter), ("cadvisor", stack.cadvisor)]
+    if spec.probes is not None:
+        running.append(("blackbox-exporter", stack.blackbox or Component()))
+    return {name: c.image or DEFAULT_IMAGES[name] for name, c in running if c is not None}
 
 
 def _rule_files(spec: Spec, probe_alerts: bool) -> tuple[str, ...]:
@@ -277,24 +320,37 @@ def slugify(text: str) -> str:
 
 
 def secret_path(name: str) -> str:
-    """The in-container path of a secret file (compose `secrets:` mount)."""
-    return f"{SECRETS_MOUNT}/{name}"
+    """The in-container path of a secret file: compose's `secrets:` mount, or the absolute path given."""
+    return f"{SECRETS_MOUNT}/{name}" if is_mounted_secret(name) else name
+
+
+def _alertmanager_secrets(am: Alertmanager) -> set[str]:
+    found: set[str] = set()
+    if am.smtp and am.smtp.auth_password_file:
+        found.add(am.smtp.auth_password_file)
+    if am.slack_api_url_file:
+        found.add(am.slack_api_url_file)
+    for receiver in am.receivers:
+        found.update(c.api_url_file for c in receiver.slack if c.api_url_file)
+        found.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
+        found.update(c.routing_key_file for c in receiver.pagerduty)
+        found.update(receiver_secret_files(receiver))
+    return found
 
 
 def secrets_by_component(model: Model) -> dict[str, list[str]]:
-    """Secret file names each compose service needs, sorted and de-duplicated."""
+    """Secret file names compose mounts for each service (bare names), sorted and de-duplicated."""
+    mounted = {
+        component: [n for n in names if is_mounted_secret(n)]
+        for component, names in secret_files_by_component(model).items()
+    }
+    return {component: names for component, names in mounted.items() if names}
+
+
+def secret_files_by_component(model: Model) -> dict[str, list[str]]:
+    """Every secret file (bare names and absolute paths) each service reads, sorted and de-duplicated."""
     spec = model.spec
-    am = spec.alertmanager
-    alertmanager: set[str] = set()
-    if am.smtp and am.smtp.auth_password_file:
-        alertmanager.add(am.smtp.auth_password_file)
-    if am.slack_api_url_file:
-        alertmanager.add(am.slack_api_url_file)
-    for receiver in am.receivers:
-        alertmanager.update(c.api_url_file for c in receiver.slack if c.api_url_file)
-        alertmanager.update(c.credentials_file for c in receiver.webhook if c.credentials_file)
-        alertmanager.update(c.routing_key_file for c in receiver.pagerduty)
-        alertmanager.update(receiver_secret_files(receiver))
+    alertmanager = _alertmanager_secrets(spec.alertmanager) if spec.alertmanager else set()
     prometheus: set[str] = set()
     for job in model.scrape_jobs:
         if job.settings is not None:

@@ -97,9 +97,25 @@ PipelineStage = Annotated[
 ]
 
 
+CONTAINER_NAME = r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"
+
+
 class DockerSource(Strict):
+    """Containers of one Docker engine; `containers`/`container_labels` select which ones are read."""
+
     host: str = "unix:///var/run/docker.sock"
     refresh_interval: Duration = "5s"
+    containers: list[Annotated[str, Field(pattern=CONTAINER_NAME)]] = Field(
+        default_factory=list, description="read only these containers (exact names)"
+    )
+    container_labels: dict[str, str] = Field(
+        default_factory=dict,
+        description="read only containers with these Docker labels, e.g. com.docker.compose.service: web",
+    )
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.containers or self.container_labels)
 
 
 class LogJobBase(Strict):
@@ -135,7 +151,12 @@ class Logging(Strict):
     loki: Loki = Field(default_factory=Loki)
     promtail: Promtail = Field(default_factory=Promtail)
     jobs: list[LogJob] = Field(default_factory=list)
-    host_log_dir: str = Field(default="/var/log/erpgo", description="host directory of application log files")
+    host_log_dir: str = Field(
+        default="/var/log",
+        pattern=r"^/(?:[^/\s]+(?:/[^/\s]+)*)?$",
+        description="host directory the log agent reads (mounted read-only at the same path); "
+        "every `paths:` entry lies below it",
+    )
 
 
 class Jaeger(Strict):
@@ -143,6 +164,12 @@ class Jaeger(Strict):
     its image does not let a flag move: applications on the stack's network send to jaeger:4317."""
 
     ui_port: Port = 16686
+    storage: Literal["badger", "memory"] = Field(
+        default="badger",
+        description="badger: traces kept on the jaeger_data volume across restarts; "
+        "memory: lost on restart (local runs)",
+    )
+    retention: Duration = Field(default="168h", description="how long badger keeps spans")
 
 
 class Tracing(Strict):
@@ -212,4 +239,6 @@ class Dashboard(Strict):
     timezone: Literal["browser", "utc", ""] = "browser"
     description: str = ""
     panels: list[Panel] = Field(min_length=1)
-    folder: str = "ERPGo"
+    folder: str | None = Field(
+        default=None, min_length=1, description="Grafana folder; default: stack.grafana.folder"
+    )

@@ -63,7 +63,9 @@ class Incidents(Strict):
 
 
 class Component(Strict):
-    image: Image
+    image: Image | None = Field(
+        default=None, description="pinned image; default: the version monctl's configs are written for"
+    )
     port: Port | None = Field(default=None, description="host port published for the service")
     bind_address: str | None = Field(
         default=None,
@@ -76,10 +78,21 @@ class Grafana(Component):
     admin_user: str = "admin"
     admin_password_file: SecretFile = "grafana_admin_password"
     allow_sign_up: bool = False
+    folder: str | None = Field(
+        default=None,
+        min_length=1,
+        description="folder of dashboards without `folder:` and of generated SLO dashboards; "
+        "default: the spec's name",
+    )
 
 
 class Stack(Strict):
-    """The docker compose stack: every image pinned, secrets mounted from `secrets_dir`."""
+    """The docker compose stack: every image pinned (defaults: resolve/layout.py), secrets in `secrets_dir`.
+
+    Which services run follows the spec's sections: Prometheus and Grafana always, Alertmanager
+    with `alertmanager:`, Loki and the chosen agent with `logging:`, Jaeger with `tracing.jaeger`;
+    node-exporter and cAdvisor when listed here (`node_exporter: {}` runs the default image).
+    """
 
     network: str = Field(default="monitoring", pattern=r"^[a-z][a-z0-9_-]*$")
     secrets_dir: str = Field(
@@ -91,13 +104,13 @@ class Stack(Strict):
         pattern=r"^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])$",
         description="host address ports are published on; 127.0.0.1 keeps admin APIs off the network",
     )
-    prometheus: Component
-    alertmanager: Component
-    grafana: Grafana
-    loki: Component | None = None
-    promtail: Component | None = None
-    alloy: Component | None = None
-    jaeger: Component | None = None
+    prometheus: Component = Field(default_factory=Component)
+    alertmanager: Component = Field(default_factory=Component)
+    grafana: Grafana = Field(default_factory=Grafana)
+    loki: Component = Field(default_factory=Component)
+    promtail: Component = Field(default_factory=Component)
+    alloy: Component = Field(default_factory=Component)
+    jaeger: Component = Field(default_factory=Component)
     node_exporter: Component | None = None
     cadvisor: Component | None = None
     blackbox: Component | None = Field(

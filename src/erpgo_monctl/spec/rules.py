@@ -157,7 +157,19 @@ class EventsSLI(Strict):
 class LatencySLI(Strict):
     metric: str = Field(description="histogram base name, without _bucket")
     threshold: Finite = Field(gt=0, description="seconds; requests slower than this are bad events")
-    selector: str = Field(default="", description='label matchers, e.g. job="erpgo-api"')
+    selector: str = Field(
+        default="",
+        description='label matchers, with or without braces: job="api" or {job="api"}',
+    )
+
+    @field_validator("selector")
+    @classmethod
+    def _without_braces(cls, value: str) -> str:
+        """`{job="api"}` as copied from PromQL means what `job="api"` means."""
+        stripped = value.strip()
+        if stripped.startswith("{") and stripped.endswith("}"):
+            return stripped[1:-1].strip()
+        return value
 
 
 class SLIByEvents(Strict):
@@ -270,3 +282,14 @@ class SLO(Strict):
         description="evaluate the SLO per value of these labels (budgets and alerts per group)",
     )
     alerting: SLOAlerting = Field(default_factory=SLOAlerting)
+
+    @field_validator("objective")
+    @classmethod
+    def _percent_not_ratio(cls, value: float) -> float:
+        """0.999 is OpenSLO's ratio; here it would mean 0.999 % and alerts that can never fire."""
+        if value < 1:
+            raise ValueError(
+                f"{value:g} reads as {value:g} % (a ratio, as OpenSLO writes it?): objective is a "
+                f"percent; did you mean {value * 100:g}?"
+            )
+        return value

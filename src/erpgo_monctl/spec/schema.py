@@ -34,7 +34,9 @@ def _validator_patterns() -> dict[Callable[..., Any], dict[str, Any]]:
         types._check_label_name: {"pattern": _LABEL},
         types._check_slug: {"pattern": types.SLUG_RE.pattern},
         types._check_hostport: {"pattern": r"[^\s]+:[0-9]{1,5}"},
-        types._check_secret_file: {"pattern": r"[A-Za-z0-9_.-]+"},
+        types._check_secret_file: {
+            "pattern": rf"(?!\.\.?$){types.SECRET_NAME_RE.pattern}|{types.SECRET_PATH_RE.pattern}"
+        },
         types._check_label_map: {"propertyNames": {"pattern": f"(?!__){_LABEL}"}},
         alertmanager._check_matcher: {"pattern": MATCHER_RE.pattern},
         operations._check_image: {"pattern": _PINNED_IMAGE},

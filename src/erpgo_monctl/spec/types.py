@@ -123,7 +123,7 @@ def _check_visible_name(value: str) -> str:
 
 def _check_slug(value: str) -> str:
     if not SLUG_RE.fullmatch(value):
-        raise ValueError(f"{value!r} is not a slug: use lower case letters, digits and '-' (e.g. erpgo-api)")
+        raise ValueError(f"{value!r} is not a slug: use lower case letters, digits and '-' (e.g. orders-api)")
     return value
 
 
@@ -168,15 +168,33 @@ def _check_metrics_path(value: str) -> str:
     return value
 
 
+SECRET_NAME_RE = re.compile(r"[A-Za-z0-9_.-]+")
+# an absolute path of non-empty segments, none of them `.` or `..`
+SECRET_PATH_RE = re.compile(r"(?:/(?!\.\.?(?:/|$))[A-Za-z0-9_.@+-]+)+")
+
+
 def _check_secret_file(value: str) -> str:
-    if not value or ("/" in value.strip("/") and value.startswith("..")):
-        raise ValueError(f"{value!r}: give the secret's file name inside the secrets directory")
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", value):
+    """A bare name (compose mounts it from stack.secrets_dir) or an absolute path used as written."""
+    if value.startswith("/"):
+        if not SECRET_PATH_RE.fullmatch(value):
+            raise ValueError(
+                f"{value!r} is not a clean absolute path: write /dir/file with letters, digits, "
+                "'.', '_', '-', '@', '+' in each part and no '..' (or a bare file name in stack.secrets_dir)"
+            )
+        return value
+    if not SECRET_NAME_RE.fullmatch(value):
         raise ValueError(
-            f"{value!r}: a secret file name may hold letters, digits, '.', '_' and '-' only "
-            "(it is mounted as /run/secrets/<name>)"
+            f"{value!r}: write a bare file name in stack.secrets_dir (letters, digits, '.', '_', '-'; "
+            "mounted as /run/secrets/<name>) or an absolute path such as /etc/alertmanager/secrets/slack"
         )
+    if value in (".", ".."):
+        raise ValueError(f"{value!r}: give the secret's file name inside the secrets directory")
     return value
+
+
+def is_mounted_secret(value: str) -> bool:
+    """True for a bare name the compose stack mounts; an absolute path is the deployment's own."""
+    return not value.startswith("/")
 
 
 Duration = Annotated[
@@ -213,7 +231,10 @@ Finite = Annotated[float, AfterValidator(_check_finite)]
 SecretFile = Annotated[
     str,
     AfterValidator(_check_secret_file),
-    Field(description="Name of a file in the secrets directory (mounted as /run/secrets/<name>)"),
+    Field(
+        description="a file name in stack.secrets_dir (mounted as /run/secrets/<name>), "
+        "or an absolute path used as written"
+    ),
 ]
 Port = Annotated[int, Field(gt=0, lt=65536)]
 

@@ -11,7 +11,7 @@ class InputSeries(Strict):
     """One input series in promtool's notation."""
 
     series: str = Field(
-        min_length=1, description='series selector, e.g. up{job="erpgo-api", instance="api:8080"}'
+        min_length=1, description='series selector, e.g. up{job="orders-api", instance="orders:8080"}'
     )
     values: str = Field(
         min_length=1, description="expanding notation, e.g. '0+60x120' or '1x10 0x10' or '_x5'"

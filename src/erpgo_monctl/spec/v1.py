@@ -1,4 +1,4 @@
-"""The spec users write, version 1 (see ../shared/docs/SPEC.md for the contract)."""
+"""The spec users write, version 1 (the contract: only `version` and `name` are required)."""
 
 from __future__ import annotations
 
@@ -44,10 +44,11 @@ class Prometheus(Strict):
     retention: Duration = "30d"
     external_labels: LabelMap = Field(default_factory=dict)
     remote_write: list[RemoteWrite] = Field(default_factory=list)
-    alertmanagers: list[HostPort] = Field(
-        default_factory=lambda: ["alertmanager:9093"],
+    alertmanagers: list[HostPort] | None = Field(
+        default=None,
         min_length=1,
-        description="where Prometheus sends alerts (host:port)",
+        description="where Prometheus sends alerts (host:port); default: the stack's Alertmanager "
+        "when the spec has `alertmanager:`, else nowhere",
     )
 
     @model_validator(mode="after")
@@ -82,12 +83,12 @@ class Spec(Strict):
     alerts: list[AlertGroup] = Field(default_factory=list)
     slos: list[SLO] = Field(default_factory=list)
     tests: list[AlertTest] = Field(default_factory=list, description="alert unit tests run by `monctl test`")
-    alertmanager: Alertmanager
+    alertmanager: Alertmanager | None = None
     logging: Logging | None = None
     tracing: Tracing | None = None
     dashboards: list[Dashboard] = Field(default_factory=list)
     incidents: Incidents = Field(default_factory=Incidents)
-    stack: Stack
+    stack: Stack = Field(default_factory=Stack)
     environments: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="named overlays merged over the base spec by `render --env NAME`"
     )

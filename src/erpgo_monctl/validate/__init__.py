@@ -24,8 +24,10 @@ from erpgo_monctl.validate import (
     routing,
     scrape,
     slo,
+    stack,
     templates,
 )
+from erpgo_monctl.validate.acknowledge import acknowledged
 from erpgo_monctl.validate.context import Context
 
 
@@ -47,6 +49,7 @@ CHECKS: tuple[Check, ...] = (
     Check("labels", labels.check),
     Check("routing", routing.check),
     Check("slo", slo.check),
+    Check("stack", stack.check),
     Check("templates", templates.check),
     Check("intervals", intervals.check),
     Check("scrape", scrape.check),
@@ -77,4 +80,4 @@ def run_checks(model: Model) -> list[Diagnostic]:
             )
         if any(d.code in STOP_CODES for d in found):
             break
-    return sorted(set(found))
+    return sorted(set(acknowledged(model, found)))

@@ -105,7 +105,7 @@ def check(ctx: Context) -> list[Diagnostic]:
         ctx,
         [
             (("alertmanager", "receivers", i, "name"), skeleton(r.name))
-            for i, r in enumerate(spec.alertmanager.receivers)
+            for i, r in enumerate(spec.alertmanager.receivers if spec.alertmanager else [])
         ],
         "E305",
         lambda k: f"receiver {k!r}",

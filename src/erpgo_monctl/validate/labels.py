@@ -24,6 +24,7 @@ def _names(infos: list[AlertInfo]) -> str:
 
 
 def _group_by(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
+    assert ctx.model.spec.alertmanager is not None
     root = ctx.model.spec.alertmanager.route
     matcher = RouteMatcher(root)  # routing depends only on the labels route matchers test
     missing: dict[tuple[tuple[int, ...], int], list[AlertInfo]] = {}
@@ -61,6 +62,7 @@ def _concerned(matchers: list[str], infos: list[AlertInfo]) -> list[AlertInfo]:
 
 def _inhibit_equal(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
     found = []
+    assert ctx.model.spec.alertmanager is not None
     for r, rule in enumerate(ctx.model.spec.alertmanager.inhibit_rules):
         sources = _concerned(rule.source_matchers, infos)
         targets = _concerned(rule.target_matchers, infos)
@@ -85,5 +87,7 @@ def _inhibit_equal(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
 
 
 def check(ctx: Context) -> list[Diagnostic]:
+    if ctx.model.spec.alertmanager is None:
+        return []
     infos = alerts(ctx)
     return _group_by(ctx, infos) + _inhibit_equal(ctx, infos)

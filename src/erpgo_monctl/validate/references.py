@@ -22,6 +22,8 @@ def unknown(what: str, name: str, known: Iterable[str], where: str = "defined") 
 
 def _receivers(ctx: Context) -> list[Diagnostic]:
     am = ctx.model.spec.alertmanager
+    if am is None:
+        return []
     receivers = {r.name for r in am.receivers}
     found = []
     used = {am.route.receiver}
@@ -98,7 +100,7 @@ def check(ctx: Context) -> list[Diagnostic]:
                         ("dashboards", d, "panels", p, "datasource"),
                         "E309",
                         unknown("datasource", panel.datasource, uids, "provisioned")
-                        + "; Loki needs logging: and stack.loki, Jaeger tracing: and stack.jaeger",
+                        + "; Loki needs a `logging:` section, Jaeger `tracing: {jaeger: {}}`",
                     )
                 )
     # An SLO's service names what it is about: any scrape job (a service, an exporter, a probe)

@@ -34,6 +34,7 @@ MAX_EVALUATIONS = 200_000  # distinct alert label sets x routes beyond which sha
 
 def _regexes(ctx: Context) -> list[Diagnostic]:
     am = ctx.model.spec.alertmanager
+    assert am is not None
     lists: list[tuple[PathKey, Sequence[str]]] = [
         ((*route_spec_path(path), "matchers"), route.matchers) for path, route in iter_routes(am.route)
     ]
@@ -120,6 +121,7 @@ def _misses(
 
 
 def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
+    assert ctx.model.spec.alertmanager is not None
     root = ctx.model.spec.alertmanager.route
     routes = iter_routes(root)
     tested = tested_labels(root)
@@ -148,4 +150,6 @@ def _shadowed(ctx: Context, infos: list[AlertInfo]) -> list[Diagnostic]:
 
 
 def check(ctx: Context) -> list[Diagnostic]:
+    if ctx.model.spec.alertmanager is None:
+        return []
     return _regexes(ctx) + _shadowed(ctx, alerts(ctx))

@@ -86,6 +86,8 @@ def _probe_metrics(ctx: Context) -> list[Diagnostic]:
 def _time_intervals(ctx: Context) -> list[Diagnostic]:
     am = ctx.model.spec.alertmanager
     found: list[Diagnostic] = []
+    if am is None:
+        return found
     names: set[str] = set()
     for i, interval in enumerate(am.time_intervals):
         if interval.name in names:
@@ -115,7 +117,8 @@ def _time_intervals(ctx: Context) -> list[Diagnostic]:
 
 def _templates(ctx: Context) -> list[Diagnostic]:
     """Each template file as Alertmanager parses it (its functions, its data, the other files' names)."""
-    templates = ctx.model.spec.alertmanager.templates
+    am = ctx.model.spec.alertmanager
+    templates = am.templates if am else []
     names = defined_templates(templates)
     return [
         ctx.diag(("alertmanager", "templates", t, "text"), "E344", problem.message)

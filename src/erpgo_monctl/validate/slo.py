@@ -181,7 +181,7 @@ def _check_latency(ctx: Context, s: int, latency: LatencySLI) -> list[Diagnostic
     found = []
     problem = selector_problem(latency.metric, latency.selector)
     if problem:
-        message = f'is not a list of label matchers (e.g. job="erpgo-api"): {problem}'
+        message = f'is not a list of label matchers (e.g. job="orders-api"): {problem}'
         found.append(ctx.diag((*path, "selector"), "E409", message))
     catalog = ctx.model.metrics_by_name
     if not catalog:

@@ -34,7 +34,8 @@ RECEIVER_TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {
 
 def check(ctx: Context) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    files = defined_templates(ctx.model.spec.alertmanager.templates)
+    am = ctx.model.spec.alertmanager
+    files = defined_templates(am.templates if am else [])
     for path, text, dialect in template_fields(ctx):
         if "{{" not in text:
             continue
@@ -67,7 +68,7 @@ def template_fields(ctx: Context) -> Iterator[tuple[PathKey, str, Dialect]]:
             for kind, texts in (("labels", alert.labels), ("annotations", alert.annotations)):
                 for key, value in texts.items():
                     yield ("slos", s, "alerting", level, kind, key), value, "prometheus"
-    for i, receiver in enumerate(spec.alertmanager.receivers):
+    for i, receiver in enumerate(spec.alertmanager.receivers if spec.alertmanager else []):
         for kind, names in RECEIVER_TEMPLATE_FIELDS.items():
             for j, config in enumerate(getattr(receiver, kind)):
                 for name in names:

@@ -386,7 +386,8 @@ def run_kubernetes_tests(model: Model, root: Path) -> list[UnitTestResult]:
     from erpgo_monctl.verify.testing import run_route_tests, run_test_files
 
     promtool = require("promtool")
-    amtool = require("amtool") if model.spec.alertmanager.route_tests else ""
+    am = model.spec.alertmanager
+    amtool = require("amtool") if am is not None and am.route_tests else ""
     config = settings(model)
     documents, _ = load_resources(root)
     with scratch_tree(root, documents) as scratch:

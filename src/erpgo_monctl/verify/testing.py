@@ -82,6 +82,7 @@ def run_route_tests(
     config = config or directory / COMPOSE.path("alertmanager")
     locator = Locator(model.source)
     results = []
+    assert model.spec.alertmanager is not None
     for index, test in enumerate(model.spec.alertmanager.route_tests):
         where = PurePosixPath(f"alertmanager.route_tests[{index}]")
         routed = {**(extra_labels or {}), **test.labels}

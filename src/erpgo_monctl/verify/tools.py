@@ -59,20 +59,18 @@ def require(tool: str) -> str:
     return found
 
 
-LOGGING_KEYS = ("loki", "promtail", "alloy")  # layout keys render writes together for `logging:`
-
-
 def implied_files(directory: Path, layout: Layout = COMPOSE) -> list[str]:
-    """Files the tree itself says must be there: the logging set when one of it is, a runbook per alert.
+    """Files the tree itself says must be there: the config of each service the compose file runs
+    (placements naming a `service`), and a runbook per alert.
 
-    Render writes Loki, Promtail and Alloy configs together (for a `logging:` section) and one
-    runbook per alert name of the rule files; a tree with part of either was not rendered whole.
+    Render writes a service's config whenever the compose file runs that service (Loki and the
+    chosen log agent for `logging:`, Alertmanager for `alertmanager:` ...) and one runbook per
+    alert name of the rule files; a tree with part of either was not rendered whole.
     """
     keys = {placement.key for placement in layout.placements}
-    logging = [str(layout.path(key)) for key in LOGGING_KEYS if key in keys]
-    implied: list[str] = []
-    if any((directory / name).exists() for name in logging):
-        implied += logging
+    compose = directory / COMPOSE.path("compose")  # absent from other targets' trees: no service runs
+    running = _compose_services(compose)
+    implied = [str(p.path) for p in layout.placements if p.service is not None and p.service in running]
     names: set[str] = set()
     rule_files = [p.path for p in layout.placements if p.checker == "promtool-rules" and p.pattern is None]
     for rules in (directory / path for path in rule_files):
@@ -231,6 +229,39 @@ def check_dashboards(directory: Path, layout: Layout = COMPOSE) -> CheckResult:
     return CheckResult(name, not found, found)
 
 
+def _compose_services(compose: Path) -> set[str]:
+    """The services of the rendered compose file (none when it is absent or unreadable)."""
+    try:
+        document = _load_yaml(compose) if compose.is_file() else None
+    except Unreadable:
+        return set()
+    services = document.get("services") if isinstance(document, dict) else None
+    return set(services) if isinstance(services, dict) else set()
+
+
+def check_secrets(compose: Path, secrets_dir: Path | None) -> CheckResult | None:
+    """The secret files compose mounts, as the containers' users will read them (None: nothing to check).
+
+    Without `secrets_dir`, the directory the compose file names is checked when it exists; a tree
+    checked in CI, with no secrets beside it, is not an error.
+    """
+    from erpgo_monctl.verify.secrets import check_secret_files, declared_files
+
+    try:
+        document = _load_yaml(compose)
+    except Unreadable:
+        return None  # check_compose reports it
+    if not isinstance(document, dict):
+        return None
+    files = declared_files(compose, document, secrets_dir)
+    if not files:
+        return None
+    if secrets_dir is None and not any(path.parent.is_dir() for path in files.values()):
+        return CheckResult(f"secrets: not checked ({next(iter(files.values())).parent} does not exist)", True)
+    found = check_secret_files(document, files)
+    return CheckResult("secrets: present and readable by their services", not found, found)
+
+
 def check_prometheus_config(promtool: str, path: Path) -> CheckResult:
     """promtool check config on a copy: Consul/Kubernetes discovery checked by our rules, secrets stood in."""
     import tempfile
@@ -320,13 +351,19 @@ def _command(checker: Checker, path: Path, tools: dict[str, str]) -> tuple[str, 
     return f"promtool test rules {path.name}", [promtool, "test", "rules", operand(path)]
 
 
-def check_tree(directory: Path, layout: Layout = COMPOSE) -> list[CheckResult]:
-    """Every checker that applies to a rendered compose tree, run in parallel (the CLI picks kubernetes)."""
+def check_tree(
+    directory: Path, layout: Layout = COMPOSE, secrets_dir: Path | None = None
+) -> list[CheckResult]:
+    """Every checker that applies to a rendered compose tree, run in parallel, then its secrets.
+
+    The CLI picks the kubernetes checker for a kubernetes tree.
+    """
     config = directory / layout.path("prometheus")
     if not config.is_file():
         raise MonctlError(
             f"{directory} does not look like monctl output (no {layout.path('prometheus')}, no "
-            "kustomization.yaml): run `monctl render SPEC --out DIR` first"
+            "kustomization.yaml): run `monctl render SPEC --out DIR` first",
+            "T005",
         )
     tools = {"promtool": require("promtool"), "amtool": require("amtool")}
     required = [str(p.path) for p in layout.placements if p.required]
@@ -344,4 +381,8 @@ def check_tree(directory: Path, layout: Layout = COMPOSE) -> list[CheckResult]:
     tasks = {checker: _checker_tasks(directory, layout, checker, tools) for checker in CHECKER_ORDER}
     results = run_parallel([task for checker in CHECKER_ORDER for task in tasks[checker]])
     before = sum(len(tasks[checker]) for checker in CHECKER_ORDER[:4])  # the config and rule checks
-    return results[:before] + missing + results[before:]
+    results = results[:before] + missing + results[before:]
+    compose = directory / COMPOSE.path("compose")
+    if compose.is_file() and (secrets := check_secrets(compose, secrets_dir)) is not None:
+        results.append(secrets)
+    return results

@@ -2,7 +2,7 @@
 
     python tests/cases/corpus/convert.py [RULES.yaml] [OUT.yaml]
 
-Defaults: the kube-prometheus node-exporter rules in ../shared/corpus -> node-exporter.yaml
+Defaults: the kube-prometheus node-exporter rules carried beside this file -> node-exporter.yaml
 next to this script. Alert groups keep their rules with `severity` lifted from labels and
 `summary`/`description`/`runbook_url` from annotations; recording groups are copied; a node
 exporter, a one-receiver Alertmanager and a pinned compose stack make the spec complete.
@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_SOURCE = HERE.parents[3] / "shared" / "corpus" / "kube-prometheus-node-exporter-rules.yaml"
+DEFAULT_SOURCE = HERE / "kube-prometheus-node-exporter-rules.yaml"
 DEFAULT_OUT = HERE / "node-exporter.yaml"
 LIFTED_ANNOTATIONS = ("summary", "description", "runbook_url")
 
@@ -90,7 +90,6 @@ def convert(manifest: dict[str, Any], name: str) -> dict[str, Any]:
             "prometheus": {"image": "prom/prometheus:v3.5.0"},
             "alertmanager": {"image": "prom/alertmanager:v0.28.1"},
             "grafana": {"image": "grafana/grafana:12.2.0"},
-            "node_exporter": {"image": "prom/node-exporter:v1.9.1"},
         },
     }
 

@@ -193,6 +193,9 @@ def alertmanager_secret(model: Model, settings: Settings) -> dict[str, Any]:
 
 
 def alertmanager_resources(model: Model, settings: Settings) -> list[dict[str, Any]]:
+    """The AlertmanagerConfig or Secret of the spec's `alertmanager:` (none without the section)."""
+    if model.spec.alertmanager is None:
+        return []
     if settings.alertmanager_mode == "secret":
         return [alertmanager_secret(model, settings)]
     return [alertmanager_config(model, settings)]

@@ -36,7 +36,7 @@ def grafana_resources(model: Model, settings: Settings) -> list[dict[str, Any]]:
     names = unique_names([f"grafana-dashboard-{object_name(uid)}" for uid in uids])
     found = []
     for index, (uid, name) in enumerate(zip(uids, names, strict=True)):
-        folder = model.dashboards[index].folder
+        folder = model.dashboard_folder(model.dashboards[index])  # its own, stack.grafana.folder, the name
         found.append(
             resource(
                 "v1",
@@ -45,7 +45,7 @@ def grafana_resources(model: Model, settings: Settings) -> list[dict[str, Any]]:
                 settings,
                 {"data": {f"{uid}.json": by_name[f"{uid}.json"].decode("utf-8")}},
                 labels=DASHBOARD_LABEL,
-                annotations={FOLDER_ANNOTATION: folder} if folder else None,
+                annotations={FOLDER_ANNOTATION: folder},
             )
         )
     found.append(datasources_config_map(model, settings, _load(by_name["datasources.yml"])))
