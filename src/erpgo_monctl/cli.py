@@ -73,21 +73,29 @@ def validate(
     specs: Annotated[list[Path], typer.Argument(help="spec files", show_default=False)],
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Load and check spec(s); write nothing. Exit 0 ok, 1 errors, 2 usage."""
+    """Load and check spec(s); write nothing. Exit 0 ok, 1 errors, 2 usage.
+
+    A file another spec includes (a team file) is checked as part of the root spec(s) including it.
+    """
+    from erpgo_monctl.load.roots import validation_targets
     from erpgo_monctl.pipeline import load_model
 
     found: list[Diagnostic] = []
     code = 0
-    for spec in specs:
+    targets = validation_targets(specs, Path.cwd())
+    for target in targets:
+        if target.given and fmt is Format.text:
+            names = ", ".join(str(path) for path in target.given)
+            sys.stderr.write(f"{names}: checked as part of {target.spec}, which includes it\n")
         try:
-            _, warnings = load_model(spec)
+            _, warnings = load_model(target.spec)
             found.extend(warnings)
         except MonctlError as exc:
             found.extend(exc.diagnostics)
             code = max(code, exc.exit_code)
     report(found, fmt)
     if code == 0 and fmt is Format.text:
-        sys.stderr.write(f"ok: {len(specs)} spec(s) valid\n")
+        sys.stderr.write(f"ok: {len(targets)} spec(s) valid\n")
     raise typer.Exit(code)
 
 

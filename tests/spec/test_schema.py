@@ -107,3 +107,18 @@ def test_pinned_images_with_digests_pass() -> None:
     data["stack"]["prometheus"]["image"] = f"prom/prometheus@{digest}"
     data["stack"]["grafana"]["image"] = f"grafana/grafana:latest@{digest}"
     assert _problems(data) == []
+
+
+def test_the_schema_serves_team_files_too() -> None:
+    """A team file (what `include:` accepts) passes the schema its modeline names; a root key does not."""
+    nested = REPO / "tests" / "cases" / "include" / "nested"
+    team_files = sorted(nested.glob("teams/**/*.yaml"))
+    assert team_files
+    for path in team_files:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data is not None:
+            assert _problems(data) == [], path
+    team = {"alertmanager": {"routes": [{"matchers": ['team="checkout"'], "receiver": "checkout"}]}}
+    assert _problems(team) == []
+    assert _problems({**team, "stack": {}}) != []  # a root-only key in a team file: refused
+    assert _problems({"alertmanager": {"route": {"receiver": "x"}, "routez": []}}) != []

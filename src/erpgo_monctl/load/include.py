@@ -20,30 +20,13 @@ from erpgo_monctl.diagnostics import Diagnostic, MonctlError, format_path
 from erpgo_monctl.diagnostics.source import Locator, PathKey, SourceMap
 from erpgo_monctl.load.files import Loaded, load_file
 from erpgo_monctl.load.positions import graft
+from erpgo_monctl.spec.team import INCLUDE, INFORMATIVE_KEYS, TEAM_SECTIONS
 
-INCLUDE = "include"
 MAX_INCLUDE_DEPTH = 16  # root -> team -> sub-file ... deeper than this is a mistake, not a design
 MAX_INCLUDED_FILES = 512  # every file is read once, so this bounds the work of one spec
 MAX_WALK_ENTRIES = 20_000  # directory entries one glob may look at: a spec's tree, not a filesystem
 MAX_WALK_DEPTH = 16  # directories `**` descends below where it stands
 
-# Lists an included file may add to: its own path -> the path it is appended to in the root spec.
-TEAM_SECTIONS: dict[PathKey, PathKey] = {
-    ("services",): ("services",),
-    ("exporters",): ("exporters",),
-    ("metrics",): ("metrics",),
-    ("recording_rules",): ("recording_rules",),
-    ("alerts",): ("alerts",),
-    ("slos",): ("slos",),
-    ("dashboards",): ("dashboards",),
-    ("tests",): ("tests",),
-    ("alertmanager", "receivers"): ("alertmanager", "receivers"),
-    ("alertmanager", "routes"): ("alertmanager", "route", "routes"),  # appended to the root route's routes
-    ("alertmanager", "route_tests"): ("alertmanager", "route_tests"),
-    ("alertmanager", "inhibit_rules"): ("alertmanager", "inhibit_rules"),
-}
-# Keys an included file may hold besides its sections: documentation, and its own includes.
-INFORMATIVE_KEYS = ("version", "name", "description", INCLUDE)
 ROOT_ONLY_KEYS = (
     "environment",
     "prometheus",
@@ -362,3 +345,16 @@ def resolve_includes(loaded: Loaded) -> Loaded:
     if resolver.problems:
         raise MonctlError(resolver.problems)
     return merged
+
+
+def included_files(loaded: Loaded) -> frozenset[Path]:
+    """Every file `loaded` includes, directly or through other included files (resolved paths).
+
+    Unlike `resolve_includes` it never raises: a spec with a broken include still names the files
+    it does reach, which is what finding a team file's root spec needs (load/roots.py).
+    """
+    resolver = _Resolver(root_dir=os.path.dirname(loaded.source.file) or ".")
+    root = Path(loaded.source.file).resolve()
+    resolver.included_by[root] = "the root spec"
+    resolver.resolve(loaded, [(root, loaded.source.file)])
+    return frozenset(resolver.included_by) - {root}

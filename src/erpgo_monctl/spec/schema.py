@@ -17,6 +17,7 @@ from pydantic_core import core_schema
 
 from erpgo_monctl.analysis.matchers import MATCHER_RE
 from erpgo_monctl.spec import alertmanager, operations, types
+from erpgo_monctl.spec.team import INFORMATIVE_KEYS, TEAM_SECTIONS
 from erpgo_monctl.spec.v1 import Spec
 
 _LABEL = types.LABEL_NAME_RE.pattern
@@ -63,11 +64,49 @@ def _anchor(node: Any) -> None:
             _anchor(value)
 
 
+def _team_file(spec: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    """A team file: the sections and informative keys `include:` accepts (spec/team.py), none required."""
+    top = {str(section[0]) for section in TEAM_SECTIONS if len(section) == 1} | set(INFORMATIVE_KEYS)
+    properties = {key: spec["properties"][key] for key in sorted(top)}
+    manager, root_route = defs["Alertmanager"]["properties"], defs["RootRoute"]["properties"]
+    nested = {
+        str(section[1]): manager.get(str(section[1])) or root_route[str(section[1])]
+        for section in TEAM_SECTIONS
+        if len(section) == 2
+    }
+    properties["alertmanager"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "the team's receivers, routes (appended to the root route's), route tests "
+        "and inhibit rules",
+        "properties": dict(sorted(nested.items())),
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "title": "monctl team file (a spec another spec includes)",
+        "properties": properties,
+    }
+
+
 def schema_json() -> str:
-    """JSON Schema (draft 2020-12) of spec version 1, deterministic text."""
-    schema = Spec.model_json_schema(by_alias=True, mode="validation", schema_generator=_SpecSchema)
-    _anchor(schema)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://erpgo.example.com/monctl/spec-v1.schema.json"
-    schema["title"] = "monctl spec, version 1"
+    """JSON Schema (draft 2020-12) of spec version 1, deterministic text.
+
+    It serves root specs and team files alike (a team file's modeline points at the same file): a
+    document is either a spec (`version` and `name` required) or a team file (only the sections
+    an included file may hold). A team file nobody includes is still refused by `monctl validate`.
+    """
+    spec = Spec.model_json_schema(by_alias=True, mode="validation", schema_generator=_SpecSchema)
+    _anchor(spec)
+    defs = spec.pop("$defs")
+    defs["TeamFile"] = _team_file(spec, defs)
+    defs["Spec"] = spec
+    schema = {
+        "$defs": defs,
+        "anyOf": [{"$ref": "#/$defs/Spec"}, {"$ref": "#/$defs/TeamFile"}],
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://erpgo.example.com/monctl/spec-v1.schema.json",
+        "title": "monctl spec, version 1",
+        "description": spec.get("description", ""),
+    }
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
