@@ -250,3 +250,17 @@ def test_monctl_test_target_kubernetes_runs_unit_and_route_tests(tmp_path: Path)
     assert result.exit_code == 0, result.stderr
     assert "ok   tests/shop-down_test.yml" in result.stderr
     assert "ok   alertmanager.route_tests[0]" in result.stderr
+
+
+def test_schema_patterns_are_go_regexps_as_the_api_server_runs_them() -> None:
+    """The CRD's weekday pattern has a mid-expression (?i), which Python's re refuses and RE2 accepts."""
+    document: dict[str, Any] = {
+        "apiVersion": "monitoring.coreos.com/v1alpha1",
+        "kind": "AlertmanagerConfig",
+        "metadata": {"name": "shop", "namespace": "monitoring"},
+        "spec": {"muteTimeIntervals": [{"name": "night", "timeIntervals": [{"weekdays": ["Sunday"]}]}]},
+    }
+    assert schema_problems(document, HERE) == []
+    document["spec"]["muteTimeIntervals"][0]["timeIntervals"][0]["weekdays"] = ["funday"]
+    [found] = schema_problems(document, HERE)
+    assert (found.code, found.path) == ("T030", "spec.muteTimeIntervals.0.timeIntervals.0.weekdays.0")

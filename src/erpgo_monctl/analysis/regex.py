@@ -66,3 +66,17 @@ def full_match(pattern: str, text: str) -> bool:
     """Whether `text` matches the whole of `pattern` (False when the pattern does not compile)."""
     compiled = anchored(pattern)
     return compiled is not None and compiled.search(text) is not None
+
+
+@lru_cache(maxsize=2048)
+def _unanchored(pattern: str) -> Any | None:
+    if re2_problem(pattern) is not None:
+        return None
+    return re2.compile(pattern, _OPTIONS)
+
+
+def search(pattern: str, text: str) -> bool | None:
+    """Whether `pattern` matches somewhere in `text`, as a JSON schema `pattern` the API server checks
+    (Go's regexp, unanchored); None when it does not compile."""
+    compiled = _unanchored(pattern)
+    return None if compiled is None else compiled.search(text) is not None

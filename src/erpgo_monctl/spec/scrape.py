@@ -259,11 +259,24 @@ SELECTOR_ROLES: dict[str, frozenset[str]] = {
 
 
 class KubernetesNamespaces(Strict):
-    own_namespace: bool = False
-    names: list[str] = Field(default_factory=list)
+    """Which namespaces discovery watches (Prometheus `namespaces`); neither field: every namespace.
+
+    A ServiceMonitor/PodMonitor's `namespaceSelector.matchNames` is `names`; `own_namespace` is the
+    namespace Prometheus itself runs in.
+    """
+
+    own_namespace: bool = Field(default=False, description="also the namespace Prometheus runs in")
+    names: list[str] = Field(default_factory=list, description="namespaces by name")
 
 
 class KubernetesSelector(Strict):
+    """A label and/or field selector the API server applies to objects of `role` (server-side filtering).
+
+    For the `endpoints`/`endpointslice` roles it may filter the pods and services behind them too
+    (SELECTOR_ROLES). A ServiceMonitor's or PodMonitor's `selector.matchLabels` is a `label` selector
+    on the `service` or `pod` role.
+    """
+
     role: KubernetesRole
     label: str | None = Field(default=None, description='label selector, e.g. "app=erpgo,tier!=test"')
     field: str | None = Field(default=None, description='field selector, e.g. "metadata.name=api"')
@@ -276,18 +289,33 @@ class KubernetesSelector(Strict):
 
 
 class AttachMetadata(Strict):
-    node: bool = False
+    """Extra metadata on discovered targets (Prometheus `attach_metadata`)."""
+
+    node: bool = Field(default=False, description="add __meta_kubernetes_node_* of the pod's node")
 
 
 class KubernetesSD(HTTPClient):
-    """Kubernetes discovery (promtool 2.42 from Debian cannot load it: checked by these rules)."""
+    """Kubernetes discovery: Prometheus' `kubernetes_sd_configs` entry, key for key.
 
-    role: KubernetesRole
-    api_server: ServerURL | None = None
-    kubeconfig_file: SecretFile | None = None
-    namespaces: KubernetesNamespaces | None = None
-    selectors: list[KubernetesSelector] = Field(default_factory=list)
-    attach_metadata: AttachMetadata | None = None
+    Debian's promtool 2.42 cannot load it, so `monctl check` checks it against the configuration
+    reference by its own rules (verify/scrape.py). `role` is what a target is: a `pod`
+    (PodMonitor), an `endpoints`/`endpointslice` address behind a Service (ServiceMonitor), a
+    `service` or `ingress` (Probe), a `node`. The HTTP client fields (TLS, auth) reach the API
+    server; without `api_server` and `kubeconfig_file` Prometheus uses its in-cluster account.
+    """
+
+    role: KubernetesRole = Field(description="the kind of object each target is")
+    api_server: ServerURL | None = Field(default=None, description="API server URL; absent: in-cluster")
+    kubeconfig_file: SecretFile | None = Field(
+        default=None, description="a kubeconfig in the secrets directory (instead of api_server and auth)"
+    )
+    namespaces: KubernetesNamespaces | None = Field(default=None, description="absent: every namespace")
+    selectors: list[KubernetesSelector] = Field(
+        default_factory=list, description="server-side filters, at most one per role"
+    )
+    attach_metadata: AttachMetadata | None = Field(
+        default=None, description="pod, endpoints and endpointslice roles only"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> KubernetesSD:

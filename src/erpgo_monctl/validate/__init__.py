@@ -16,6 +16,7 @@ from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.validate import (
     duplicates,
     intervals,
+    kubernetes,
     labels,
     metrics,
     promql,
@@ -53,6 +54,7 @@ CHECKS: tuple[Check, ...] = (
     Check("templates", templates.check),
     Check("intervals", intervals.check),
     Check("scrape", scrape.check),
+    Check("kubernetes", kubernetes.check),
 )
 
 # An expression beyond the PromQL parser's limits (promql.py runs first and refuses it unparsed)

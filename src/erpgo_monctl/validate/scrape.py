@@ -5,7 +5,8 @@ E340 a probe job names no module; E341 an expression reads a probe_* series no p
 never appears); E342 a probe target the module's prober cannot probe; E343 a route names an
 undefined time interval; E344 a notification template file Alertmanager cannot parse or execute
 (a receiver text naming a template no file defines is E250, validate/templates.py); E347 two
-probe modules or time intervals with one name.
+probe modules or time intervals with one name. What the Kubernetes target cannot carry is
+validate/kubernetes.py's.
 """
 
 from __future__ import annotations

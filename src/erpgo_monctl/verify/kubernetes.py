@@ -26,6 +26,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from erpgo_monctl.analysis.regex import search
 from erpgo_monctl.diagnostics import Diagnostic
 from erpgo_monctl.resolve.model import Model
 from erpgo_monctl.verify.scrape import BLACKBOX_TOOL
@@ -91,7 +92,18 @@ def operator_validator(schema_file: str) -> Any:
     import jsonschema
 
     text = files("erpgo_monctl.data").joinpath("prometheus-operator", schema_file).read_text(encoding="utf-8")
-    return jsonschema.Draft7Validator(strict(json.loads(text)))
+    # the CRDs' patterns are Go regexps (the API server's), e.g. weekdays' `^((?i)sun|mon|...)day`,
+    # which Python's re refuses: the pattern keyword runs RE2
+    extend: Any = jsonschema.validators.extend  # untyped in jsonschema's stubs
+    validator = extend(jsonschema.Draft7Validator, {"pattern": _re2_pattern})
+    return validator(strict(json.loads(text)))
+
+
+def _re2_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not search(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _diag(path: Path, where: str, code: str, message: str) -> Diagnostic:

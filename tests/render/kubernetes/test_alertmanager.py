@@ -106,3 +106,27 @@ def test_secret_mode_holds_alertmanager_yaml_with_mounted_file_paths(
     config.write_text(text)
     check = subprocess.run([amtool, "check-config", str(config)], capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_time_intervals_and_the_routes_muted_by_them_reach_the_alertmanager_config(
+    erpgo_kubernetes: Tree,
+) -> None:
+    spec = _config(erpgo_kubernetes)["spec"]
+    [maintenance] = spec["muteTimeIntervals"]  # type: ignore[index]
+    assert maintenance == {
+        "name": "maintenance",
+        "timeIntervals": [{"times": [{"startTime": "02:00", "endTime": "04:00"}], "weekdays": ["sunday"]}],
+    }
+    muted = [r["receiver"] for r in spec["route"]["routes"] if r.get("muteTimeIntervals") == ["maintenance"]]  # type: ignore[index]
+    assert muted == ["business-team", "devops-team"]
+
+
+def test_operator_merge_renames_time_intervals_like_receivers(erpgo_kubernetes: Tree) -> None:
+    merged = operator_alertmanager_config(_config(erpgo_kubernetes))  # type: ignore[arg-type]
+    [interval] = merged["time_intervals"]
+    assert interval["name"] == "monitoring/erpgo/maintenance"
+    assert interval["time_intervals"] == [
+        {"times": [{"start_time": "02:00", "end_time": "04:00"}], "weekdays": ["sunday"]}
+    ]
+    muted = [r for r in merged["route"]["routes"][0]["routes"] if r.get("mute_time_intervals")]
+    assert {tuple(r["mute_time_intervals"]) for r in muted} == {("monitoring/erpgo/maintenance",)}

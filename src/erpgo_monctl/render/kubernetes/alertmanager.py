@@ -40,6 +40,7 @@ CONFIG_KEY = "alertmanager.yaml"
 NULL_RECEIVER = "null"  # the operator's root receiver when the CR's own configuration has none
 TIMING = {"group_by": "groupBy", "group_wait": "groupWait", "group_interval": "groupInterval"}
 TIMING["repeat_interval"] = "repeatInterval"
+INTERVAL_KEYS = {"mute_time_intervals": "muteTimeIntervals", "active_time_intervals": "activeTimeIntervals"}
 
 
 def secret_key(path: str) -> str:
@@ -70,9 +71,37 @@ def _route(route: dict[str, Any]) -> dict[str, Any]:
             converted[camel] = route[key]
     if route.get("continue"):
         converted["continue"] = True
+    for key, camel in INTERVAL_KEYS.items():
+        if route.get(key):
+            converted[camel] = list(route[key])
     if "routes" in route:
         converted["routes"] = [_route(child) for child in route["routes"]]
     return converted
+
+
+def _day_range(text: str) -> dict[str, int]:
+    first, _, last = text.partition(":")
+    return {"start": int(first), "end": int(last or first)}
+
+
+def _time_interval(interval: dict[str, Any]) -> dict[str, Any]:
+    """A compose `time_intervals` entry as the CRD's MuteTimeInterval (it has no `location`: E348)."""
+    periods = []
+    for period in interval["time_intervals"]:
+        converted: dict[str, Any] = {}
+        if "times" in period:
+            converted["times"] = [
+                {"startTime": t["start_time"], "endTime": t["end_time"]} for t in period["times"]
+            ]
+        if "weekdays" in period:
+            converted["weekdays"] = list(period["weekdays"])
+        if "days_of_month" in period:
+            converted["daysOfMonth"] = [_day_range(day) for day in period["days_of_month"]]
+        for key in ("months", "years"):
+            if key in period:
+                converted[key] = list(period[key])
+        periods.append(converted)
+    return {"name": interval["name"], "timeIntervals": periods}
 
 
 def _email(email: dict[str, Any], global_: dict[str, Any], settings: Settings) -> dict[str, Any]:
@@ -165,6 +194,8 @@ def alertmanager_config(model: Model, settings: Settings) -> dict[str, Any]:
     ]
     if inhibit:
         spec["inhibitRules"] = inhibit
+    if compose.get("time_intervals"):
+        spec["muteTimeIntervals"] = [_time_interval(t) for t in compose["time_intervals"]]
     name = alertmanager_config_name(model)
     return resource(MONITORING_V1ALPHA1, "AlertmanagerConfig", name, settings, {"spec": spec})
 

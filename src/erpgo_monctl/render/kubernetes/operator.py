@@ -7,7 +7,8 @@ Alertmanager's own configuration:
 - receivers (and every `receiver:` of its routes) are renamed `<namespace>/<name>/<receiver>`;
 - its top route becomes a child of the root with `continue: true` and the matcher
   `namespace="<namespace>"` in front of its own: only alerts carrying that label enter it;
-- both sides of every inhibit rule get the same `namespace` matcher.
+- both sides of every inhibit rule get the same `namespace` matcher;
+- its time intervals (`muteTimeIntervals`) are renamed like receivers, and so are the routes' references.
 
 A root route with the `"null"` receiver stands for the cluster's own configuration (what
 kube-prometheus-stack ships). Secrets are written as `*_file` paths under the operator's
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from erpgo_monctl.render.kubernetes.alertmanager import NULL_RECEIVER, TIMING
+from erpgo_monctl.render.kubernetes.alertmanager import INTERVAL_KEYS, NULL_RECEIVER, TIMING
 from erpgo_monctl.render.kubernetes.resources import ALERTMANAGER_SECRETS_MOUNT
 
 CAMEL_TIMING = {camel: key for key, camel in TIMING.items()}
@@ -49,6 +50,9 @@ def _route(route: dict[str, Any], rename: Any) -> dict[str, Any]:
             converted[key] = route[camel]
     if route.get("continue"):
         converted["continue"] = True
+    for key, camel in INTERVAL_KEYS.items():
+        if route.get(camel):
+            converted[key] = [rename(name) for name in route[camel]]  # named like receivers
     if route.get("routes"):
         converted["routes"] = [_route(child, rename) for child in route["routes"]]
     return converted
@@ -144,4 +148,26 @@ def operator_alertmanager_config(document: dict[str, Any]) -> dict[str, Any]:
         config["inhibit_rules"] = inhibit
     receivers = [_receiver(r, rename) for r in spec.get("receivers", [])]
     config["receivers"] = [{"name": NULL_RECEIVER}, *receivers]
+    intervals = [_time_interval(t, rename) for t in spec.get("muteTimeIntervals", [])]
+    if intervals:
+        config["time_intervals"] = intervals
     return config
+
+
+def _time_interval(interval: dict[str, Any], rename: Any) -> dict[str, Any]:
+    periods = []
+    for period in interval.get("timeIntervals", []):
+        converted: dict[str, Any] = {}
+        if period.get("times"):
+            converted["times"] = [
+                {"start_time": t["startTime"], "end_time": t["endTime"]} for t in period["times"]
+            ]
+        if period.get("weekdays"):
+            converted["weekdays"] = list(period["weekdays"])
+        if period.get("daysOfMonth"):
+            converted["days_of_month"] = [f"{d['start']}:{d['end']}" for d in period["daysOfMonth"]]
+        for key in ("months", "years"):
+            if period.get(key):
+                converted[key] = list(period[key])
+        periods.append(converted)
+    return {"name": rename(interval["name"]), "time_intervals": periods}
