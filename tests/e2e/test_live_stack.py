@@ -20,7 +20,9 @@ import pytest
 from erpgo_monctl.pipeline import load_model, render_model
 from erpgo_monctl.render.prometheus import build_prometheus_config
 from erpgo_monctl.render.yaml_encoder import dump_yaml
-from erpgo_monctl.resolve.model import Model, resolve
+from erpgo_monctl.resolve.model import Model, resolve, secret_path
+from erpgo_monctl.spec.alertmanager import SlackConfig
+from erpgo_monctl.validate import run_checks
 from erpgo_monctl.write import write_tree
 from tests.conftest import ERPGO_SPEC
 from tests.e2e.conftest import Binaries, Server, Supervisor, free_ports, get_json, post_json, wait_until
@@ -62,22 +64,42 @@ class LiveStack:
         return self.supervisor.logs() + f"\nwebhook paths so far: {self.webhooks.paths()}"
 
 
+# Notification templates Alertmanager expands for every Slack message (validate checks them: E250)
+SLACK_HOOK_FILE = "slack_on_call"
+SLACK_TITLE = "{{ .CommonLabels.alertname }} is {{ .Status | toUpper }}"
+SLACK_TEXT = "{{ range .Alerts }}{{ .Labels.service }}: {{ .Annotations.summary }}{{ end }}"
+
+
 def with_local_addresses(model: Model, api_port: int, webhook_port: int) -> Model:
-    """The `local` model with the API target and webhook receivers moved to this run's free ports."""
+    """The `local` model with the API target and webhook receivers moved to this run's free ports,
+    and a Slack message with templates for on-call (its hook URL: the webhook receiver's /slack)."""
     spec = model.spec.model_copy(deep=True)
     (api,) = [service for service in spec.services if service.name == API_JOB]
     api.targets = [f"127.0.0.1:{api_port}"]
     for receiver in spec.alertmanager.receivers:
         for hook in receiver.webhook:
             hook.url = urllib.parse.urlsplit(hook.url)._replace(netloc=f"127.0.0.1:{webhook_port}").geturl()
+        if receiver.name == "on-call":
+            receiver.slack.append(
+                SlackConfig(
+                    api_url_file=SLACK_HOOK_FILE, channel="#on-call", title=SLACK_TITLE, text=SLACK_TEXT
+                )
+            )
     return resolve(spec, model.source, env=model.env)
 
 
-def render_local(model: Model, out: Path, alertmanager_port: int) -> None:
-    """Every artifact of the environment, Prometheus told where this run's Alertmanager listens."""
+def render_local(model: Model, out: Path, alertmanager_port: int, webhook_port: int) -> None:
+    """Every artifact of the environment, Prometheus told where this run's Alertmanager listens and
+    Alertmanager where this run's Slack hook file is (a secret, mounted elsewhere in compose)."""
     write_tree(render_model(model), out)
     config = build_prometheus_config(model, [f"127.0.0.1:{alertmanager_port}"])
     (out / "configs" / "prometheus.yml").write_text(dump_yaml(config, model.header), encoding="utf-8")
+    hook = out / SLACK_HOOK_FILE
+    hook.write_text(f"http://127.0.0.1:{webhook_port}/slack", encoding="utf-8")
+    alertmanager = out / "configs" / "alertmanager.yml"
+    text = alertmanager.read_text(encoding="utf-8")
+    assert secret_path(SLACK_HOOK_FILE) in text
+    alertmanager.write_text(text.replace(secret_path(SLACK_HOOK_FILE), str(hook)), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +117,7 @@ def live_stack(
         prometheus_port, alertmanager_port = free_ports(2)
         model = with_local_addresses(local, api.port, webhooks.port)
         out = work / "out"
-        render_local(model, out, alertmanager_port)
+        render_local(model, out, alertmanager_port, webhooks.port)
         alertmanager = supervisor.start(
             "alertmanager",
             [
@@ -210,6 +232,24 @@ def test_error_spike_fires_high_error_rate_and_pages_on_call_grouped(firing: Liv
         and any(a["labels"].get("alertname") == "HighErrorRate" for a in firing.webhooks.alerts(path))
     ]
     assert elsewhere == [], "critical alerts route to on-call only"
+
+
+def test_notification_templates_validate_accepts_render_on_a_live_alertmanager(firing: LiveStack) -> None:
+    """The Slack title and text pass validate (E250) and Alertmanager expands them for the page."""
+    assert [d for d in run_checks(firing.model) if d.code == "E250"] == []
+    messages = wait_until(
+        "the on-call Slack message for HighErrorRate",
+        lambda: [
+            m
+            for m in firing.webhooks.notifications("/slack")
+            if m.get("attachments") and m["attachments"][0].get("title") == "HighErrorRate is FIRING"
+        ],
+        30,
+        firing.logs,
+    )
+    (attachment,) = messages[0]["attachments"]
+    assert messages[0]["channel"] == "#on-call"
+    assert attachment["text"] == f"{API_JOB}: High error rate detected in ERPGo API"
 
 
 def test_warning_of_the_same_alert_and_service_is_inhibited_by_the_critical(firing: LiveStack) -> None:

@@ -324,11 +324,16 @@ VALUE_VERDICTS = {
     "1 2 1e309": False,
     "stalex2": False,
     "1ex3": False,
+    "Infx3": False,
+    "1+NaNx2": False,
+    "1+1": False,
+    "1-Inf": False,
     "1e308x5": True,
     "1e308+1e308x3": True,
     "1e-400": True,
     "1 stale 2": True,
     "_x3 Inf -Inf NaN": True,
+    "Inf+1x3 NaN-1x2 -1x2 +1x2": True,
 }
 
 

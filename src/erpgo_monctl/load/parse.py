@@ -50,7 +50,7 @@ _URL_QUERY_SECRET_RE = re.compile(
 _URL_PASSWORD_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@:]+:[^/\s@]*@")
 _URL_USERINFO_RE = re.compile(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s@]+@")
 # host:port with userinfo in front (a scrape target, an alertmanager, an SMTP smarthost)
-_HOSTPORT_USERINFO_RE = re.compile(r"^\s*[^\s/@:]+(?::[^\s/@]*)?@[^\s/@]+:\d+\s*$")
+_HOSTPORT_USERINFO_RE = re.compile(r"^\s*[^/@]+@[^/@]+:\d+\s*$")
 # a value shaped like a URL or a path, where a query string may carry a token
 _URL_OR_PATH_RE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*://|/)")
 

@@ -23,6 +23,7 @@ from erpgo_monctl.spec.types import (
     LabelName,
     LabelSet,
     SecretFile,
+    ServerURL,
     Strict,
     VisibleName,
 )
@@ -106,7 +107,7 @@ class SlackConfig(Strict):
 
 
 class WebhookConfig(Strict):
-    url: str = Field(pattern=r"^https?://[^\s@]+$")
+    url: ServerURL
     credentials_file: SecretFile | None = Field(default=None, description="bearer token file")
     send_resolved: bool | None = None
     max_alerts: int | None = Field(default=None, ge=0)

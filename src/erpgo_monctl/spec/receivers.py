@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import Field, field_validator, model_validator
 
-from erpgo_monctl.spec.scrape import URL_PATTERN, HTTPClient
-from erpgo_monctl.spec.types import SecretFile, Strict
+from erpgo_monctl.spec.scrape import HTTPClient
+from erpgo_monctl.spec.types import SecretFile, ServerURL, Strict
 
 
 class Notifier(Strict):
@@ -25,7 +25,7 @@ class Notifier(Strict):
 
 class OpsgenieConfig(Notifier):
     api_key_file: SecretFile
-    api_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    api_url: ServerURL | None = None
     message: str | None = None
     description: str | None = None
     source: str | None = None
@@ -39,7 +39,7 @@ class VictorOpsConfig(Notifier):
     routing_key: str = Field(
         min_length=1, description="the VictorOps routing key (a route name, not a secret)"
     )
-    api_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    api_url: ServerURL | None = None
     message_type: str | None = None
     entity_display_name: str | None = None
     state_message: str | None = None
@@ -57,7 +57,7 @@ class SNSConfig(Notifier):
     topic_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:sns:")
     phone_number: str | None = None
     target_arn: str | None = None
-    api_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    api_url: ServerURL | None = None
     sigv4: SigV4 | None = None
     subject: str | None = None
     message: str | None = None
@@ -79,7 +79,7 @@ class SNSConfig(Notifier):
 
 class WebexConfig(Notifier):
     room_id: str = Field(min_length=1)
-    api_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    api_url: ServerURL | None = None
     message: str | None = None
 
     @model_validator(mode="after")

@@ -13,9 +13,17 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from erpgo_monctl.spec.types import Duration, HostPort, Interval, Regex, SecretFile, Strict
+from erpgo_monctl.spec.types import (
+    Duration,
+    HostPort,
+    Interval,
+    MetricsPath,
+    Regex,
+    SecretFile,
+    ServerURL,
+    Strict,
+)
 
-URL_PATTERN = r"^https?://[^\s@/]+(?:/[^\s]*)?$"
 # relabel target_label of `replace`: a label name, or one built from ${1}/$name references
 _TEMPLATED_LABEL_RE = re.compile(r"(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*")
 _SOURCE_LABEL_RE = re.compile(r"[a-zA-Z_][a-zA-Z0-9_]*")
@@ -51,7 +59,7 @@ class Authorization(Strict):
 class OAuth2(Strict):
     client_id: str = Field(min_length=1)
     client_secret_file: SecretFile
-    token_url: str = Field(pattern=URL_PATTERN)
+    token_url: ServerURL
     scopes: list[str] = Field(default_factory=list)
     endpoint_params: dict[str, str] = Field(default_factory=dict)
 
@@ -63,7 +71,7 @@ class HTTPClient(Strict):
     basic_auth: BasicAuth | None = None
     authorization: Authorization | None = None
     oauth2: OAuth2 | None = None
-    proxy_url: str | None = Field(default=None, pattern=URL_PATTERN)
+    proxy_url: ServerURL | None = None
     follow_redirects: bool | None = None
 
     @model_validator(mode="after")
@@ -205,7 +213,7 @@ class DNSSD(Strict):
 
 
 class HTTPSD(HTTPClient):
-    url: str = Field(pattern=URL_PATTERN)
+    url: ServerURL
     refresh_interval: Duration | None = None
 
 
@@ -297,9 +305,7 @@ class KubernetesSD(HTTPClient):
     """
 
     role: KubernetesRole = Field(description="the kind of object each target is")
-    api_server: str | None = Field(
-        default=None, pattern=URL_PATTERN, description="API server URL; absent: in-cluster"
-    )
+    api_server: ServerURL | None = Field(default=None, description="API server URL; absent: in-cluster")
     kubeconfig_file: SecretFile | None = Field(
         default=None, description="a kubeconfig in the secrets directory (instead of api_server and auth)"
     )
@@ -347,7 +353,7 @@ class ScrapeSettings(HTTPClient):
     consul_sd: list[ConsulSD] = Field(default_factory=list)
     docker_sd: list[DockerSD] = Field(default_factory=list)
     kubernetes_sd: list[KubernetesSD] = Field(default_factory=list)
-    metrics_path: str = Field(default="/metrics", pattern=r"^/[^\s?#]*$")
+    metrics_path: MetricsPath = "/metrics"
     scheme: Literal["http", "https"] = "http"
     scrape_interval: Interval | None = None
     scrape_timeout: Interval | None = None

@@ -127,10 +127,44 @@ def _check_slug(value: str) -> str:
     return value
 
 
+# a DNS name, an IPv4 address, or a bracketed IPv6 address: what Go's net/url takes as a host
+HOST_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
+
+
+_SERVER_URL_RE = re.compile(r"(?i:https?)://(\[[^]]*\]|[^/?#:]*)(?::([^/?#]*))?([/?#].*)?", re.DOTALL)
+SERVER_URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s@]+$"
+
+
+def _check_server_url(value: str) -> str:
+    found = _SERVER_URL_RE.fullmatch(value)
+    host, port, rest = found.groups() if found else ("", None, None)
+    if (
+        not found
+        or not HOST_RE.fullmatch(host)
+        or (port is not None and not (port.isdigit() and 0 < int(port) < 65536))
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 or c == "@" for c in rest or "")
+        or re.search(r"%(?![0-9A-Fa-f]{2})", rest or "")
+    ):
+        raise ValueError(
+            f"{value!r} is not an http(s) URL the server can use: write http(s)://host[:port]/path "
+            "(a port from 1 to 65535, no spaces, % followed by two hex digits)"
+        )
+    return value
+
+
 def _check_hostport(value: str) -> str:
     host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not HOST_RE.fullmatch(host) or not port.isdigit() or not 0 < int(port) < 65536:
         raise ValueError(f"{value!r} is not host:port (e.g. api:8080)")
+    return value
+
+
+def _check_metrics_path(value: str) -> str:
+    if not value.startswith("/") or any(c.isspace() or ord(c) < 32 or ord(c) in (35, 63, 127) for c in value):
+        raise ValueError(
+            f"{value!r} is not an absolute URL path: write it as /metrics (no spaces; query "
+            "parameters go in `params:`)"
+        )
     return value
 
 
@@ -184,6 +218,14 @@ VisibleName = Annotated[str, AfterValidator(_check_visible_name)]
 # a regular expression a Go server compiles (Loki/Alloy/Promtail stages): RE2 syntax
 Regex = Annotated[str, AfterValidator(_check_regex)]
 HostPort = Annotated[str, AfterValidator(_check_hostport)]
+# a URL a Go server sends to (webhooks, remote_write): parsed as net/url would, http(s) only
+ServerURL = Annotated[
+    str, AfterValidator(_check_server_url), Field(json_schema_extra={"pattern": SERVER_URL_PATTERN})
+]
+# the path Prometheus scrapes on a target, joined to scheme://host:port
+MetricsPath = Annotated[
+    str, AfterValidator(_check_metrics_path), Field(json_schema_extra={"pattern": r"^/[^\s?#]*$"})
+]
 # a number that must stay a real number in every output (dashboard JSON, PromQL, test files)
 Finite = Annotated[float, AfterValidator(_check_finite)]
 SecretFile = Annotated[

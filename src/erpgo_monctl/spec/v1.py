@@ -12,7 +12,16 @@ from erpgo_monctl.spec.observability import Dashboard, Logging, Tracing
 from erpgo_monctl.spec.operations import Incidents, Lint, Stack
 from erpgo_monctl.spec.probes import Probes
 from erpgo_monctl.spec.rules import SLO, AlertGroup, Exporter, Metric, RecordingGroup, Service
-from erpgo_monctl.spec.types import Duration, HostPort, Interval, LabelMap, SecretFile, Strict, duration_ms
+from erpgo_monctl.spec.types import (
+    Duration,
+    HostPort,
+    Interval,
+    LabelMap,
+    SecretFile,
+    ServerURL,
+    Strict,
+    duration_ms,
+)
 from erpgo_monctl.spec.unit_tests import AlertTest
 
 
@@ -22,7 +31,7 @@ class BasicAuth(Strict):
 
 
 class RemoteWrite(Strict):
-    url: str = Field(pattern=r"^https?://[^\s@]+$")
+    url: ServerURL
     name: str | None = None
     basic_auth: BasicAuth | None = None
     bearer_token_file: SecretFile | None = None

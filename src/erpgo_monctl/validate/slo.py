@@ -41,8 +41,14 @@ from erpgo_monctl.spec.rules import (
 from .context import Context
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:Inf|inf|NaN|nan)"
-# promtool's expanding notation: `_` (a gap, `_x3` three), `stale` (never repeated), `a`, `a+bxN`, `axN`
-_VALUE_TOKEN = re.compile(rf"_(?:x\d+)?|stale|(?:{_NUMBER})(?:[-+](?:{_NUMBER}))?(?:x\d+)?")
+# promtool's expanding notation (measured against promtool 2.42): `_` (a gap, `_x3` three), `stale`
+# (never repeated), `a`, `axN`, `a+bxN`, `a-bxN`; Inf and NaN stand alone or start `a+bxN`, never
+# right before `x` (`Infx3` is an identifier to promtool), and a step always has its `xN`.
+_NUMERIC = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_STEP = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_VALUE_TOKEN = re.compile(
+    rf"_(?:x\d+)?|stale|(?:{_NUMBER})|(?:{_NUMERIC})x\d+|(?:{_NUMBER})[-+](?:{_STEP})x\d+"
+)
 _FINITE_OR_NAMED = re.compile(r"[-+]?(?:Inf|inf|NaN|nan)")
 MAX_TEST_SAMPLES = 1_000_000  # per input series: promtool holds them all (1e8 samples: 7.6 GB, 12 s)
 
