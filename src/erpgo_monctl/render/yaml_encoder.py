@@ -32,7 +32,8 @@ _YAML11_SPECIAL = {
 }
 
 
-_SINGLE_SAFE = re.compile(r"[\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe]*")
+# U+2028/U+2029 are line breaks to YAML 1.1 readers (PyYAML, Go's yaml.v2): never raw
+_SINGLE_SAFE = re.compile(r"[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe]*")
 
 
 class Commented(dict[str, Any]):
@@ -58,9 +59,10 @@ def _quote(text: str) -> str:
     return _NON_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", encode_basestring(text))
 
 
-# characters YAML does not allow raw in a document (escaped inside double quotes)
+# characters YAML does not allow raw in a document, and U+2028/U+2029 that YAML 1.1 reads as line
+# breaks (escaped inside double quotes)
 _NON_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 
 
