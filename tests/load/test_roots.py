@@ -73,3 +73,20 @@ def test_a_file_nobody_includes_and_a_missing_file_are_validated_as_given(tree: 
 def test_roots_are_only_looked_for_up_to_the_stop_directory(tree: Path) -> None:
     # with the search stopped at specs/teams, specs/shop.yaml is out of reach
     assert RootFinder(tree / "specs/teams").roots_of(tree / "specs/teams/checkout.yaml") == []
+
+
+def test_a_sibling_spec_without_include_is_not_parsed(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit hook validates one big spec beside others: they are not parsed to find roots."""
+    import erpgo_monctl.load.roots as roots
+
+    parsed: list[Path] = []
+    real = roots.load_file
+
+    def counting(path: Path) -> object:
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(roots, "load_file", counting)
+    (tree / "specs/other.yaml").write_text("version: 1\nname: other\n")
+    assert RootFinder(tree).roots_of(Path("specs/teams/checkout.yaml")) == [Path("specs/shop.yaml")]
+    assert Path("specs/other.yaml") not in parsed and Path("specs/shop.yaml") in parsed

@@ -61,6 +61,11 @@ class RootFinder:
 
 
 def _included(candidate: Path) -> frozenset[Path]:
+    try:  # a spec without the word `include` anywhere includes nothing: not worth a YAML parse
+        if INCLUDE.encode() not in candidate.read_bytes():
+            return frozenset()
+    except OSError:
+        return frozenset()
     try:
         loaded = load_file(candidate)
     except MonctlError:  # not YAML we can read: not the root of anything
