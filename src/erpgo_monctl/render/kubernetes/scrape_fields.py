@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from erpgo_monctl.render.kubernetes.resources import Settings
+from erpgo_monctl.render.scrape import relabel
 from erpgo_monctl.spec.scrape import (
     DNSSD,
     HTTPSD,
@@ -129,21 +130,11 @@ def http_client(client: HTTPClient, settings: Settings, plain: PlainValues, wher
 
 
 def relabeling(config: RelabelConfig) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if config.source_labels is not None:
-        data["sourceLabels"] = list(config.source_labels)
-    if config.separator is not None:
-        data["separator"] = config.separator
-    if config.regex is not None:
-        data["regex"] = config.regex
-    if config.modulus is not None:
-        data["modulus"] = config.modulus
-    if config.target_label is not None:
-        data["targetLabel"] = config.target_label
-    if config.replacement is not None:
-        data["replacement"] = config.replacement
-    data["action"] = config.action
-    return data
+    """prometheus.yml's relabel entry (render/scrape.py) with the CRD's key names."""
+    return {_CAMEL.get(key, key): value for key, value in relabel(config).items()}
+
+
+_CAMEL = {"source_labels": "sourceLabels", "target_label": "targetLabel"}
 
 
 def _set(item: Strict, keys: dict[str, str]) -> dict[str, Any]:
